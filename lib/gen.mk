@@ -1,0 +1,2 @@
+# Generated sources of lib/. Each rule names its generator, which is kept in the tree.
+GEN_OBJ :=

@@ -1,0 +1,68 @@
+/* gw_config.h: Gongwen's configuration (conf/gongwen.conf, INI parsed with inih).
+ *
+ * Every key has a default (gw_config_new) documented in conf/gongwen.conf; a file read with
+ * gw_config_load overrides them; command-line options override the file through
+ * gw_config_set (same section/key names: `--set index.batch_size=500`).
+ * Lists (roots, include, exclude, listen) accumulate when a key is repeated in the file;
+ * gw_config_set with a list key appends too (gw_config_clear_list empties it first).
+ * The struct is plain data: read it directly; do not modify it except through these
+ * functions. Not thread-safe while being modified; read-only sharing is fine. */
+#ifndef GW_CONFIG_H
+#define GW_CONFIG_H
+
+#include "gw_err.h"
+
+#include <stddef.h>
+
+typedef struct gw_strlist {
+    char **v;
+    size_t n;
+} gw_strlist;
+
+typedef struct gw_config {
+    /* [index] */
+    char *database;            /* database path (default "gongwen.db") */
+    gw_strlist roots;          /* document roots (default: none; indexer needs one) */
+    gw_strlist include;        /* glob patterns of files to index (default *.txt *.htm
+                                  *.html *.text) */
+    gw_strlist exclude;        /* glob patterns to skip (default .* *~ *.tmp) */
+    size_t batch_size;         /* documents per commit (default 1000) */
+    size_t flush_threshold;    /* Xapian flush threshold (default 250) */
+    size_t max_file_size;      /* bytes; bigger files are skipped (default 64 MiB) */
+    char *rules;               /* extra boilerplate rules file (default "", none) */
+    char *canaries;            /* canary queries file for --rebuild ("" = none) */
+    double max_drop;           /* --rebuild refuses to switch when the document count
+                                  drops by more than this share (default 0.1) */
+    int jobs;                  /* indexing processes (default 0 = number of cores) */
+    char *log_level;           /* error, warn, info, debug (default info) */
+    /* [searchd] */
+    gw_strlist listen;         /* ADDR:PORT (default 127.0.0.1:8080) */
+    int threads;               /* worker threads (default 0 = number of cores) */
+    size_t max_query_bytes;    /* longer queries are refused with 400 (default 1000) */
+    unsigned max_page_size;    /* largest `size` (default 100) */
+    unsigned max_offset;       /* deepest result window (default 10000) */
+    unsigned conn_timeout;     /* seconds (default 30) */
+    unsigned per_ip_connections; /* (default 64) */
+    unsigned snippet_chars;    /* snippet budget in characters (default 120) */
+    char *access_log;          /* "" = none, "-" = stderr */
+} gw_config;
+
+/* Defaults. Never NULL. */
+gw_config *gw_config_new(void);
+void gw_config_free(gw_config *c);
+
+/* Reads an INI file over the current values. GW_ENOTFOUND if missing; GW_EINVAL with
+ * "FILE:LINE: message" for an unknown key or a bad value. */
+int gw_config_load(gw_config *c, const char *path, gw_err *err);
+
+/* Sets one key ("index", "batch_size", "500"); GW_EINVAL naming the valid range or keys. */
+int gw_config_set(gw_config *c, const char *section, const char *key, const char *value,
+                  gw_err *err);
+/* Parses "section.key=value" (the command line's --set). */
+int gw_config_set_option(gw_config *c, const char *assignment, gw_err *err);
+void gw_config_clear_list(gw_strlist *l);
+
+/* Writes the effective configuration as INI (for --print-config); caller frees. */
+char *gw_config_dump(const gw_config *c);
+
+#endif

@@ -1,0 +1,52 @@
+/* gw_doc.h: one file's bytes -> a described, cleaned document (DESIGN.md §2.1-2.3).
+ *
+ * The pipeline: gw_decode (any encoding -> UTF-8) -> gw_html (if HTML: text of the
+ * blocks, <title>) -> gw_clean (pinyin annotations, boilerplate, mojibake, repeated
+ * titles, line wraps) -> gw_meta (title, date, source, document number).
+ *
+ * `text` is the cleaned ORIGINAL text: what the reader sees, stored in the index and used
+ * for snippets. Normalization (gw_norm) runs on it afterwards, and every normalized code
+ * point points back into it.
+ *
+ * Thread-safety: gw_doc_parse is reentrant once gw_clean_rules are built; a rules object
+ * may be shared between threads (read-only). */
+#ifndef GW_DOC_H
+#define GW_DOC_H
+
+#include "gw_clean.h"
+#include "gw_err.h"
+
+#include <stddef.h>
+
+typedef struct gw_doc_stats {
+    size_t replacements;     /* U+FFFD substituted by the decoder */
+    gw_clean_stats clean;    /* removals by kind */
+} gw_doc_stats;
+
+typedef struct gw_doc {
+    char encoding[32];   /* as detected, e.g. "GB18030" */
+    int is_html;
+    char *text;          /* cleaned original text, UTF-8, NUL-terminated, paragraphs
+                            separated by '\n' */
+    size_t len;
+    char *title;         /* never NULL; "" if none found */
+    char *date;          /* ISO "2023-09-18", or "" if none found */
+    char *source;        /* issuing body / source, or "" */
+    char *docno;         /* document number as written ("国发〔2023〕5号"), or "" */
+    gw_doc_stats stats;
+} gw_doc;
+
+/* Runs the whole pipeline on bytes[0..len). name (may be NULL) is the file name, used only
+ * to recognise HTML by extension (.html/.htm); content that is clearly HTML is parsed as
+ * HTML whatever the name. rules may be NULL (built-in rules). On success fills *out (free
+ * with gw_doc_free) and returns GW_OK; fails with GW_EBINARY for binary input. */
+int gw_doc_parse(const char *bytes, size_t len, const char *name, const gw_clean_rules *rules,
+                 gw_doc *out, gw_err *err);
+
+void gw_doc_free(gw_doc *d);
+
+/* Writes the --inspect JSON of a parsed document (encoding, replacement count, title,
+ * date, source, docno, removal counts, text) to a malloc'ed string the caller frees. */
+char *gw_doc_to_json(const gw_doc *d, const char *path);
+
+#endif

@@ -1,0 +1,68 @@
+/* gw_norm.h: text -> matching form, one code point at a time, identical for documents and
+ * queries (DESIGN.md §2.4).
+ *
+ * Per code point: NFKC + case folding (utf8proc: ２０２２ -> 2022, Ｇ -> g, full-width
+ * punctuation folded), then Traditional -> Simplified through a character table derived
+ * from OpenCC's t2s character data (never OpenCC's phrase converter: it changes lengths
+ * and runs at ~7 MB/s). One input code point may give several output code points (NFKC
+ * of ① is "1"); each output code point keeps the byte span of the ORIGINAL input code
+ * point it came from, so highlights are drawn on the original text.
+ *
+ * Conventions: input is valid UTF-8 as (ptr, len) (run gw_decode first); the tables are
+ * built once per process by gw_norm_init() (thread-safe, idempotent); afterwards every
+ * function is thread-safe. */
+#ifndef GW_NORM_H
+#define GW_NORM_H
+
+#include "gw_err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gw_span {
+    size_t off, len; /* bytes, [off, off+len) of the original text */
+} gw_span;
+
+/* Which normalizations changed something (for a query's explanation). */
+enum gw_norm_fired {
+    GW_NORM_WIDTH = 1 << 0, /* NFKC compatibility folding: full-width, circled, ... */
+    GW_NORM_CASE = 1 << 1,  /* case folding */
+    GW_NORM_T2S = 1 << 2    /* Traditional -> Simplified */
+};
+
+typedef struct gw_norm_text {
+    uint32_t *cp;     /* normalized code points */
+    gw_span *orig;    /* orig[i]: span of the original code point cp[i] came from */
+    size_t n, cap;
+    unsigned fired;   /* gw_norm_fired bits, OR of all code points */
+} gw_norm_text;
+
+/* Builds the tables (reads OpenCC's data once). Safe to call many times and from many
+ * threads. GW_ENOTFOUND if OpenCC's data cannot be found. */
+int gw_norm_init(gw_err *err);
+
+/* Normalizes one code point into out[] (room for GW_NORM_MAX); returns the count (0 when
+ * the code point normalizes to nothing, e.g. a default-ignorable). *fired |= bits. */
+#define GW_NORM_MAX 18
+size_t gw_norm_char(uint32_t cp, uint32_t out[GW_NORM_MAX], unsigned *fired);
+
+/* Normalizes utf8[0..len) into *out, replacing its content (out may be reused across
+ * calls: zero-initialise it once, free with gw_norm_text_free). base is added to every
+ * original offset (pass the offset of utf8 within the stored text). */
+void gw_norm_run(const char *utf8, size_t len, size_t base, gw_norm_text *out);
+
+/* The normalized text as UTF-8 (appended to a gw_buf-like caller buffer): convenience
+ * for tests and brute-force comparison. Returns a malloc'ed string the caller frees. */
+char *gw_norm_to_utf8(const gw_norm_text *t, size_t *len);
+
+/* Normalizes a whole UTF-8 string to a malloc'ed UTF-8 string (caller frees). */
+char *gw_norm_string(const char *utf8, size_t len, size_t *out_len);
+
+void gw_norm_text_free(gw_norm_text *t);
+
+/* Character classes on NORMALIZED code points, shared by tokenizer, query and snippets. */
+int gw_norm_is_han(uint32_t cp);  /* CJK ideographs, kana, hangul: indexed as n-grams */
+int gw_norm_is_word(uint32_t cp); /* letters/digits of other scripts: indexed as words */
+/* everything else (space, punctuation, symbols) separates and creates a position gap */
+
+#endif

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Installs the Debian packages Gongwen needs that are missing. Idempotent and quick when
+# nothing is missing. Usage: scripts/deps.sh build|test|bench
+set -eu
+what=${1:-build}
+
+BUILD_PKGS="build-essential pkg-config libxapian-dev xapian-tools libmicrohttpd-dev \
+libopencc-dev opencc libuchardet-dev libutf8proc-dev libfriso-dev friso-dict \
+libjansson-dev libinih-dev libxml2-dev"
+TEST_PKGS="check libsubunit-dev curl python3 chromium chromium-driver clang"
+BENCH_PKGS="sphinxsearch groonga-bin sqlite3 xapian-omega wrk"
+
+pkgs=$BUILD_PKGS
+case "$what" in
+    build) ;;
+    test) pkgs="$pkgs $TEST_PKGS" ;;
+    bench) pkgs="$pkgs $TEST_PKGS $BENCH_PKGS" ;;
+    *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "gongwen: installing missing Debian packages:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "gongwen: not root and no sudo; run as root:" >&2
+    echo "  apt-get update && apt-get install -y$missing" >&2
+    exit 1
+fi
+# Package lists are empty on a fresh image: update once.
+if [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]; then
+    $SUDO apt-get update -q
+fi
+if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing; then
+    # Stale lists (a package moved): refresh once and retry.
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
