@@ -37,7 +37,18 @@ void gw_err_prefix(gw_err *err, const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s%s", prefix, old);
+    /* Context first; whatever does not fit of the old message is cut, on purpose. */
+    size_t n = strlen(prefix);
+    memcpy(err->msg, prefix, n + 1);
+    if (n < sizeof err->msg - 1) {
+        size_t room = sizeof err->msg - 1 - n;
+        size_t m = strnlen(old, room);
+        /* Never cut inside a UTF-8 sequence: messages end up in JSON. */
+        while (m > 0 && old[m] != '\0' && ((unsigned char)old[m] & 0xC0) == 0x80)
+            m--;
+        memcpy(err->msg + n, old, m);
+        err->msg[n + m] = '\0';
+    }
 }
 
 const char *gw_code_name(gw_code code)

@@ -15,6 +15,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum gw_code {
     GW_OK = 0,
     GW_EINVAL,     /* bad argument or input the caller can fix (bad query, bad path) */
@@ -53,5 +57,9 @@ void *gw_xcalloc(size_t count, size_t size);
 void *gw_xrealloc(void *p, size_t n);
 char *gw_xstrdup(const char *s);
 char *gw_xstrndup(const char *s, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

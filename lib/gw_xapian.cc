@@ -1,0 +1,999 @@
+/* gw_xapian.cc: the C wrapper over Xapian declared in gw_xapian.h — the project's only
+ * C++ file. The index it holds (term prefixes, value slots, the stored data) is defined
+ * and documented in gw_index.h; this file knows nothing of it and only moves terms, values
+ * and data between C and Xapian.
+ *
+ * Rules kept throughout:
+ *  - Every extern "C" function that can fail runs its body in try/catch and turns the
+ *    exception into a gw_code through gw_err_from_exception(); nothing throws into C.
+ *  - Handles are small structs around the C++ objects (RocksDB c.cc style).
+ *  - A writable handle ALWAYS has a Xapian transaction open: an implicit, unflushed one
+ *    between gw_db_commit() calls, or the caller's explicit one. Xapian commits pending
+ *    changes when a WritableDatabase is destroyed outside a transaction; inside one it
+ *    cancels them, which is the "close discards" contract of gw_db_close(). It also means
+ *    XAPIAN_FLUSH_THRESHOLD bounds memory (Xapian still flushes postings to its tables)
+ *    but never produces a partial commit that readers could see.
+ */
+/* gw_err.h is a C header without extern "C" guards of its own. */
+extern "C" {
+#include "gw_err.h"
+}
+#include "gw_xapian.h"
+
+#include <xapian.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+
+struct gw_db {
+    Xapian::Database *db;          /* always set; == wdb for a writable handle */
+    Xapian::WritableDatabase *wdb; /* NULL for read-only */
+    bool explicit_txn;             /* the caller's transaction is open (else the implicit) */
+};
+
+struct gw_xdoc {
+    Xapian::Document doc;
+    /* Borrowed views (gw_xdoc_data / gw_xdoc_value) point into these caches; Xapian
+     * returns std::string by value, so something must own the bytes. */
+    mutable std::string data_cache;
+    mutable bool data_cached = false;
+    mutable std::map<unsigned, std::string> value_cache;
+};
+
+struct gw_xquery {
+    Xapian::Query q;
+};
+
+struct gw_facet {
+    std::vector<std::pair<std::string, unsigned>> entries; /* most frequent first */
+};
+
+struct gw_mset {
+    Xapian::MSet mset;
+    std::vector<gw_xdoc *> docs; /* per hit, loaded on demand by gw_mset_doc */
+    gw_facet facets[GW_MAX_FACETS];
+    unsigned n_facets = 0;
+    ~gw_mset()
+    {
+        for (gw_xdoc *d : docs)
+            delete d;
+    }
+};
+
+/* ---- Errors ---------------------------------------------------------------------------- */
+
+[[noreturn]] static void die_oom()
+{
+    /* gw_xmalloc policy: nothing sane is left to do once allocation fails. */
+    fputs("gongwen: out of memory in the Xapian wrapper\n", stderr);
+    abort();
+}
+
+static int set_xapian(gw_err *err, gw_code code, const Xapian::Error &e)
+{
+    return gw_err_set(err, code, "%s", e.get_description().c_str());
+}
+
+/* Must be called from inside a catch block: rethrows the current exception and maps it by
+ * type, most specific first (subclasses before their bases). */
+static int gw_err_from_exception(gw_err *err)
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return set_xapian(err, GW_EMODIFIED, e);
+    } catch (const Xapian::DatabaseLockError &e) {
+        return set_xapian(err, GW_ELOCKED, e);
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return set_xapian(err, GW_ECORRUPT, e);
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return set_xapian(err, GW_ENOTFOUND, e);
+    } catch (const Xapian::DocNotFoundError &e) {
+        return set_xapian(err, GW_ENOTFOUND, e);
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        return set_xapian(err, GW_EIO, e);
+    } catch (const Xapian::DatabaseCreateError &e) {
+        return set_xapian(err, GW_EIO, e);
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return set_xapian(err, GW_EINVAL, e);
+    } catch (const Xapian::InvalidOperationError &e) {
+        /* Misuse the caller can fix: a transaction call out of order, get_revision() on a
+         * multi-database. */
+        return set_xapian(err, GW_EINVAL, e);
+    } catch (const Xapian::UnimplementedError &e) {
+        return set_xapian(err, GW_EINVAL, e);
+    } catch (const Xapian::Error &e) {
+        return set_xapian(err, GW_EINTERNAL, e);
+    } catch (const std::bad_alloc &) {
+        die_oom();
+    } catch (const std::exception &e) {
+        return gw_err_set(err, GW_EINTERNAL, "%s", e.what());
+    } catch (...) {
+        return gw_err_set(err, GW_EINTERNAL, "unknown C++ exception");
+    }
+}
+
+/* For functions documented as unable to fail (query constructors, document builders):
+ * an exception there is a broken assertion or out-of-memory. */
+[[noreturn]] static void die_exception(const char *where)
+{
+    gw_err e;
+    gw_err_clear(&e);
+    gw_err_from_exception(&e);
+    fprintf(stderr, "gongwen: %s: %s\n", where, e.msg);
+    abort();
+}
+
+static int need_writable(gw_db *db, gw_err *err)
+{
+    if (!db->wdb)
+        return gw_err_set(err, GW_EINVAL, "database is open read-only");
+    return GW_OK;
+}
+
+static char *dup_bytes(const std::string &s)
+{
+    char *p = static_cast<char *>(malloc(s.size() + 1));
+    if (!p)
+        die_oom();
+    memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+/* ---- Database -------------------------------------------------------------------------- */
+
+extern "C" gw_db *gw_db_open(const char *path, int mode, gw_err *err)
+{
+    gw_err_clear(err);
+    if (!path || !*path) {
+        gw_err_set(err, GW_EINVAL, "empty database path");
+        return NULL;
+    }
+    int action;
+    switch (mode) {
+    case GW_DB_READ: action = -1; break;
+    case GW_DB_CREATE_OR_OPEN: action = Xapian::DB_CREATE_OR_OPEN; break;
+    case GW_DB_CREATE: action = Xapian::DB_CREATE; break;
+    case GW_DB_CREATE_OR_OVERWRITE: action = Xapian::DB_CREATE_OR_OVERWRITE; break;
+    case GW_DB_OPEN: action = Xapian::DB_OPEN; break;
+    default:
+        gw_err_set(err, GW_EINVAL, "bad database open mode %d", mode);
+        return NULL;
+    }
+    if (mode == GW_DB_CREATE) {
+        /* Xapian reports an existing database as a generic DatabaseCreateError (also used
+         * for permission problems); the header promises GW_EINVAL for this case. */
+        struct stat st;
+        if (stat(path, &st) == 0) {
+            gw_err_set(err, GW_EINVAL, "%s: already exists", path);
+            return NULL;
+        }
+    }
+    std::unique_ptr<gw_db> h(new gw_db());
+    try {
+        if (action < 0) {
+            h->db = new Xapian::Database(path);
+            h->wdb = NULL;
+        } else {
+            h->wdb = new Xapian::WritableDatabase(path, action | Xapian::DB_BACKEND_GLASS);
+            h->db = h->wdb;
+            /* The implicit transaction: see the top of this file. */
+            h->wdb->begin_transaction(false);
+        }
+        h->explicit_txn = false;
+        return h.release();
+    } catch (...) {
+        delete h->db;
+        gw_err_from_exception(err);
+        gw_err_prefix(err, "%s: ", path);
+        return NULL;
+    }
+}
+
+extern "C" gw_db *gw_db_open_many(const char *const *paths, size_t n, gw_err *err)
+{
+    gw_err_clear(err);
+    if (n == 0) {
+        gw_err_set(err, GW_EINVAL, "no database to open");
+        return NULL;
+    }
+    std::unique_ptr<gw_db> h(new gw_db());
+    size_t i = 0;
+    try {
+        h->db = new Xapian::Database();
+        h->wdb = NULL;
+        h->explicit_txn = false;
+        for (; i < n; i++)
+            h->db->add_database(Xapian::Database(paths[i]));
+        return h.release();
+    } catch (...) {
+        delete h->db;
+        gw_err_from_exception(err);
+        if (i < n)
+            gw_err_prefix(err, "%s: ", paths[i]);
+        return NULL;
+    }
+}
+
+extern "C" void gw_db_close(gw_db *db)
+{
+    if (!db)
+        return;
+    try {
+        /* A transaction is always open on a writable handle, so Xapian cancels it: the
+         * uncommitted changes are discarded and the lock released. */
+        if (db->wdb)
+            db->wdb->close();
+    } catch (...) {
+        /* Nothing to report to: the changes are dropped either way. */
+    }
+    delete db->db;
+    delete db;
+}
+
+extern "C" int gw_db_is_writable(const gw_db *db)
+{
+    return db && db->wdb != NULL;
+}
+
+extern "C" int gw_db_reopen(gw_db *db, gw_err *err)
+{
+    gw_err_clear(err);
+    try {
+        db->db->reopen();
+        return GW_OK;
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+extern "C" unsigned gw_db_doc_count(gw_db *db, gw_err *err)
+{
+    gw_err_clear(err);
+    try {
+        return db->db->get_doccount();
+    } catch (...) {
+        gw_err_from_exception(err);
+        return 0;
+    }
+}
+
+extern "C" unsigned long gw_db_revision(gw_db *db, gw_err *err)
+{
+    gw_err_clear(err);
+    try {
+        return db->db->get_revision();
+    } catch (...) {
+        gw_err_from_exception(err);
+        return 0;
+    }
+}
+
+extern "C" gw_docid gw_db_last_docid(gw_db *db, gw_err *err)
+{
+    gw_err_clear(err);
+    try {
+        return db->db->get_lastdocid();
+    } catch (...) {
+        gw_err_from_exception(err);
+        return 0;
+    }
+}
+
+extern "C" unsigned gw_db_term_freq(gw_db *db, const char *term, size_t len, gw_err *err)
+{
+    gw_err_clear(err);
+    try {
+        return db->db->get_termfreq(std::string(term, len));
+    } catch (...) {
+        gw_err_from_exception(err);
+        return 0;
+    }
+}
+
+extern "C" double gw_db_avg_length(gw_db *db, gw_err *err)
+{
+    gw_err_clear(err);
+    try {
+        return db->db->get_avlength();
+    } catch (...) {
+        gw_err_from_exception(err);
+        return 0;
+    }
+}
+
+extern "C" char *gw_db_get_metadata(gw_db *db, const char *key, size_t *len, gw_err *err)
+{
+    gw_err_clear(err);
+    if (len)
+        *len = 0;
+    try {
+        std::string v = db->db->get_metadata(key);
+        /* Xapian cannot store an empty value (setting "" deletes the key). */
+        if (v.empty())
+            return NULL;
+        if (len)
+            *len = v.size();
+        return dup_bytes(v);
+    } catch (...) {
+        gw_err_from_exception(err);
+        return NULL;
+    }
+}
+
+extern "C" int gw_db_set_metadata(gw_db *db, const char *key, const char *value, size_t len,
+                                  gw_err *err)
+{
+    gw_err_clear(err);
+    if (need_writable(db, err))
+        return GW_EINVAL;
+    try {
+        db->wdb->set_metadata(key, std::string(value ? value : "", value ? len : 0));
+        return GW_OK;
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+/* ---- Writing --------------------------------------------------------------------------- */
+
+extern "C" gw_docid gw_db_add(gw_db *db, const gw_xdoc *doc, gw_err *err)
+{
+    gw_err_clear(err);
+    if (need_writable(db, err))
+        return 0;
+    try {
+        return db->wdb->add_document(doc->doc);
+    } catch (...) {
+        gw_err_from_exception(err);
+        return 0;
+    }
+}
+
+extern "C" gw_docid gw_db_replace_by_term(gw_db *db, const char *uid, size_t len,
+                                          const gw_xdoc *doc, gw_err *err)
+{
+    gw_err_clear(err);
+    if (need_writable(db, err))
+        return 0;
+    if (len == 0) {
+        gw_err_set(err, GW_EINVAL, "empty unique term");
+        return 0;
+    }
+    try {
+        return db->wdb->replace_document(std::string(uid, len), doc->doc);
+    } catch (...) {
+        gw_err_from_exception(err);
+        return 0;
+    }
+}
+
+extern "C" int gw_db_delete_by_term(gw_db *db, const char *uid, size_t len, gw_err *err)
+{
+    gw_err_clear(err);
+    if (need_writable(db, err))
+        return GW_EINVAL;
+    if (len == 0)
+        return gw_err_set(err, GW_EINVAL, "empty unique term");
+    try {
+        db->wdb->delete_document(std::string(uid, len));
+        return GW_OK;
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+extern "C" int gw_db_delete(gw_db *db, gw_docid id, gw_err *err)
+{
+    gw_err_clear(err);
+    if (need_writable(db, err))
+        return GW_EINVAL;
+    if (id == 0)
+        return gw_err_set(err, GW_ENOTFOUND, "document 0 does not exist");
+    try {
+        db->wdb->delete_document(id);
+        return GW_OK;
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+extern "C" int gw_db_commit(gw_db *db, gw_err *err)
+{
+    gw_err_clear(err);
+    if (need_writable(db, err))
+        return GW_EINVAL;
+    if (db->explicit_txn)
+        return gw_err_set(err, GW_EINVAL,
+                          "commit inside a transaction: use gw_db_commit_transaction");
+    try {
+        /* End the implicit (unflushed) transaction, write, and open the next one. */
+        db->wdb->commit_transaction();
+        try {
+            db->wdb->commit();
+        } catch (...) {
+            /* Keep the invariant (a transaction is open) so that close still discards. */
+            try {
+                db->wdb->begin_transaction(false);
+            } catch (...) {
+            }
+            throw;
+        }
+        db->wdb->begin_transaction(false);
+        return GW_OK;
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+extern "C" int gw_db_begin(gw_db *db, int flushed, gw_err *err)
+{
+    gw_err_clear(err);
+    if (need_writable(db, err))
+        return GW_EINVAL;
+    if (db->explicit_txn)
+        return gw_err_set(err, GW_EINVAL, "a transaction is already open");
+    try {
+        /* Xapian has no nested transactions: the implicit one ends (its changes stay
+         * pending) and the caller's takes its place. */
+        db->wdb->commit_transaction();
+        try {
+            db->wdb->begin_transaction(flushed != 0);
+        } catch (...) {
+            try {
+                db->wdb->begin_transaction(false);
+            } catch (...) {
+            }
+            throw;
+        }
+        db->explicit_txn = true;
+        return GW_OK;
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+static int end_explicit(gw_db *db, bool commit, gw_err *err)
+{
+    gw_err_clear(err);
+    if (need_writable(db, err))
+        return GW_EINVAL;
+    if (!db->explicit_txn)
+        return gw_err_set(err, GW_EINVAL, "no transaction is open");
+    try {
+        db->explicit_txn = false;
+        int rc = GW_OK;
+        try {
+            if (commit)
+                db->wdb->commit_transaction();
+            else
+                db->wdb->cancel_transaction();
+        } catch (...) {
+            /* Either way the transaction is over (Xapian's contract). */
+            rc = gw_err_from_exception(err);
+        }
+        db->wdb->begin_transaction(false);
+        return rc;
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+extern "C" int gw_db_commit_transaction(gw_db *db, gw_err *err)
+{
+    return end_explicit(db, true, err);
+}
+
+extern "C" int gw_db_cancel_transaction(gw_db *db, gw_err *err)
+{
+    return end_explicit(db, false, err);
+}
+
+extern "C" int gw_db_compact(const char *src, const char *dst, gw_err *err)
+{
+    gw_err_clear(err);
+    struct stat st;
+    if (stat(dst, &st) == 0)
+        return gw_err_set(err, GW_EINVAL, "%s: already exists", dst);
+    try {
+        Xapian::Database in(src);
+        in.compact(dst);
+        return GW_OK;
+    } catch (...) {
+        int rc = gw_err_from_exception(err);
+        gw_err_prefix(err, "compacting %s: ", src);
+        return rc;
+    }
+}
+
+/* ---- Documents ------------------------------------------------------------------------- */
+
+extern "C" gw_xdoc *gw_xdoc_new(void)
+{
+    try {
+        return new gw_xdoc();
+    } catch (...) {
+        die_exception("gw_xdoc_new");
+    }
+}
+
+extern "C" void gw_xdoc_free(gw_xdoc *doc)
+{
+    delete doc;
+}
+
+extern "C" void gw_xdoc_add_term(gw_xdoc *doc, const char *term, size_t len, unsigned wdf_inc)
+{
+    if (len == 0)
+        return; /* Xapian rejects empty terms; there is nothing to find by one. */
+    try {
+        doc->doc.add_term(std::string(term, len), wdf_inc);
+    } catch (...) {
+        die_exception("gw_xdoc_add_term");
+    }
+}
+
+extern "C" void gw_xdoc_add_posting(gw_xdoc *doc, const char *term, size_t len, unsigned pos,
+                                    unsigned wdf_inc)
+{
+    if (len == 0)
+        return;
+    try {
+        doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
+    } catch (...) {
+        die_exception("gw_xdoc_add_posting");
+    }
+}
+
+extern "C" size_t gw_xdoc_term_count(const gw_xdoc *doc)
+{
+    try {
+        return doc->doc.termlist_count();
+    } catch (...) {
+        die_exception("gw_xdoc_term_count");
+    }
+}
+
+extern "C" void gw_xdoc_set_value(gw_xdoc *doc, unsigned slot, const char *value, size_t len)
+{
+    try {
+        doc->doc.add_value(slot, std::string(value ? value : "", value ? len : 0));
+        doc->value_cache.erase(slot);
+    } catch (...) {
+        die_exception("gw_xdoc_set_value");
+    }
+}
+
+extern "C" void gw_xdoc_set_data(gw_xdoc *doc, const char *data, size_t len)
+{
+    try {
+        doc->doc.set_data(std::string(data ? data : "", data ? len : 0));
+        doc->data_cached = false;
+    } catch (...) {
+        die_exception("gw_xdoc_set_data");
+    }
+}
+
+extern "C" gw_xdoc *gw_db_get_doc(gw_db *db, gw_docid id, gw_err *err)
+{
+    gw_err_clear(err);
+    if (id == 0) {
+        gw_err_set(err, GW_ENOTFOUND, "document 0 does not exist");
+        return NULL;
+    }
+    std::unique_ptr<gw_xdoc> d(new gw_xdoc());
+    try {
+        d->doc = db->db->get_document(id);
+        /* Read the data now: a document read lazily could otherwise fail later, in a
+         * function that has no way to report it. */
+        d->data_cache = d->doc.get_data();
+        d->data_cached = true;
+        return d.release();
+    } catch (...) {
+        gw_err_from_exception(err);
+        return NULL;
+    }
+}
+
+/* The accessors below cannot report errors (their signatures have no gw_err): a failure
+ * while reading lazily (e.g. DatabaseModifiedError) yields the empty string. gw_db_get_doc
+ * and gw_mset_doc read the data eagerly so that the common case cannot fail here. */
+extern "C" const char *gw_xdoc_data(const gw_xdoc *doc, size_t *len)
+{
+    if (!doc->data_cached) {
+        try {
+            doc->data_cache = doc->doc.get_data();
+        } catch (const std::bad_alloc &) {
+            die_oom();
+        } catch (...) {
+            doc->data_cache.clear();
+        }
+        doc->data_cached = true;
+    }
+    if (len)
+        *len = doc->data_cache.size();
+    return doc->data_cache.c_str();
+}
+
+extern "C" const char *gw_xdoc_value(const gw_xdoc *doc, unsigned slot, size_t *len)
+{
+    auto it = doc->value_cache.find(slot);
+    if (it == doc->value_cache.end()) {
+        std::string v;
+        try {
+            v = doc->doc.get_value(slot);
+        } catch (const std::bad_alloc &) {
+            die_oom();
+        } catch (...) {
+            v.clear();
+        }
+        it = doc->value_cache.emplace(slot, std::move(v)).first;
+    }
+    if (len)
+        *len = it->second.size();
+    return it->second.c_str();
+}
+
+extern "C" gw_docid gw_db_find_by_term(gw_db *db, const char *term, size_t len, gw_err *err)
+{
+    gw_err_clear(err);
+    try {
+        Xapian::PostingIterator p = db->db->postlist_begin(std::string(term, len));
+        if (p == db->db->postlist_end(std::string(term, len)))
+            return 0;
+        return *p;
+    } catch (...) {
+        gw_err_from_exception(err);
+        return 0;
+    }
+}
+
+extern "C" int gw_db_walk_terms(gw_db *db, const char *prefix, gw_term_fn fn, void *ctx,
+                                gw_err *err)
+{
+    gw_err_clear(err);
+    try {
+        std::string pfx(prefix ? prefix : "");
+        for (Xapian::TermIterator t = db->db->allterms_begin(pfx);
+             t != db->db->allterms_end(pfx); ++t) {
+            std::string term = *t;
+            int rc = fn(ctx, term.data(), term.size(), t.get_termfreq());
+            if (rc)
+                return rc;
+        }
+        return GW_OK;
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+extern "C" int gw_db_walk_postings(gw_db *db, const char *term, size_t len, gw_posting_fn fn,
+                                   void *ctx, gw_err *err)
+{
+    gw_err_clear(err);
+    try {
+        std::string t(term, len);
+        for (Xapian::PostingIterator p = db->db->postlist_begin(t); p != db->db->postlist_end(t);
+             ++p) {
+            int rc = fn(ctx, *p);
+            if (rc)
+                return rc;
+        }
+        return GW_OK;
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+/* ---- Queries --------------------------------------------------------------------------- */
+
+static gw_xquery *wrap(Xapian::Query &&q)
+{
+    gw_xquery *r = new gw_xquery();
+    r->q = std::move(q);
+    return r;
+}
+
+extern "C" gw_xquery *gw_xquery_term(const char *term, size_t len, unsigned wqf)
+{
+    try {
+        return wrap(Xapian::Query(std::string(term, len), wqf ? wqf : 1));
+    } catch (...) {
+        die_exception("gw_xquery_term");
+    }
+}
+
+extern "C" gw_xquery *gw_xquery_phrase(const char *const *terms, const size_t *lens, size_t n,
+                                       unsigned window)
+{
+    try {
+        if (n == 0)
+            return wrap(Xapian::Query());
+        if (n == 1)
+            return wrap(Xapian::Query(std::string(terms[0], lens[0])));
+        std::vector<Xapian::Query> subs;
+        subs.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            subs.emplace_back(std::string(terms[i], lens[i]));
+        /* Xapian's window 0 means "number of subqueries": strict adjacency. */
+        return wrap(Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(), window));
+    } catch (...) {
+        die_exception("gw_xquery_phrase");
+    }
+}
+
+extern "C" gw_xquery *gw_xquery_combine(int op, gw_xquery *const *subs, size_t n,
+                                        unsigned window)
+{
+    Xapian::Query::op xop;
+    switch (op) {
+    case GW_OP_AND: xop = Xapian::Query::OP_AND; break;
+    case GW_OP_OR: xop = Xapian::Query::OP_OR; break;
+    case GW_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
+    case GW_OP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+    case GW_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
+    case GW_OP_NEAR: xop = Xapian::Query::OP_NEAR; break;
+    default:
+        fprintf(stderr, "gongwen: gw_xquery_combine: bad operator %d\n", op);
+        abort();
+    }
+    try {
+        if (n == 0)
+            return wrap(Xapian::Query());
+        std::vector<Xapian::Query> v;
+        v.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            v.push_back(subs[i]->q);
+        return wrap(Xapian::Query(xop, v.begin(), v.end(),
+                                  xop == Xapian::Query::OP_NEAR ? window : 0));
+    } catch (...) {
+        die_exception("gw_xquery_combine");
+    }
+}
+
+extern "C" gw_xquery *gw_xquery_value_range(unsigned slot, const char *lo, const char *hi)
+{
+    try {
+        if (lo && hi)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
+        if (lo)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo));
+        if (hi)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi));
+        /* Both ends open: every document with a value in the slot. Xapian optimizes
+         * ">= empty" to match-all (absent values included); no stored value is empty,
+         * so ">= one NUL byte" is the same set minus the documents without one. */
+        return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(1, '\0')));
+    } catch (...) {
+        die_exception("gw_xquery_value_range");
+    }
+}
+
+extern "C" gw_xquery *gw_xquery_all(void)
+{
+    try {
+        return wrap(Xapian::Query(Xapian::Query::MatchAll));
+    } catch (...) {
+        die_exception("gw_xquery_all");
+    }
+}
+
+extern "C" gw_xquery *gw_xquery_none(void)
+{
+    try {
+        return wrap(Xapian::Query(Xapian::Query::MatchNothing));
+    } catch (...) {
+        die_exception("gw_xquery_none");
+    }
+}
+
+extern "C" gw_xquery *gw_xquery_scale(const gw_xquery *q, double factor)
+{
+    try {
+        return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
+    } catch (...) {
+        die_exception("gw_xquery_scale");
+    }
+}
+
+extern "C" gw_xquery *gw_xquery_wildcard(const char *prefix, unsigned max_expansion)
+{
+    try {
+        /* MOST_FREQUENT: over the limit, keep the commonest terms rather than fail the
+         * search (Xapian's default, LIMIT_ERROR, throws at match time).
+         * MOST_FREQUENT with a limit of 0 would keep no term at all, so "unlimited"
+         * goes through the default mode, where 0 means no limit. */
+        int mode = max_expansion ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
+                                 : Xapian::Query::WILDCARD_LIMIT_ERROR;
+        return wrap(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion, mode));
+    } catch (...) {
+        die_exception("gw_xquery_wildcard");
+    }
+}
+
+extern "C" void gw_xquery_free(gw_xquery *q)
+{
+    delete q;
+}
+
+extern "C" char *gw_xquery_describe(const gw_xquery *q)
+{
+    try {
+        return dup_bytes(q->q.get_description());
+    } catch (...) {
+        die_exception("gw_xquery_describe");
+    }
+}
+
+/* ---- Searching ------------------------------------------------------------------------- */
+
+extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_opts *opts,
+                                 gw_err *err)
+{
+    gw_err_clear(err);
+    gw_search_opts def = GW_SEARCH_OPTS_INIT;
+    if (!opts)
+        opts = &def;
+    if (opts->n_facets > GW_MAX_FACETS) {
+        gw_err_set(err, GW_EINVAL, "%u facets (at most %d)", opts->n_facets, GW_MAX_FACETS);
+        return NULL;
+    }
+    try {
+        Xapian::Enquire enq(*db->db);
+        enq.set_query(q->q);
+        if (opts->bm25_k1 > 0 || opts->bm25_b > 0) {
+            double k1 = opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2;
+            double b = opts->bm25_b > 0 ? opts->bm25_b : 0.75;
+            enq.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
+        }
+        if (opts->sort_slot >= 0) {
+            bool reverse = opts->sort_descending != 0;
+            if (opts->relevance_tiebreak)
+                enq.set_sort_by_value_then_relevance(opts->sort_slot, reverse);
+            else
+                enq.set_sort_by_value(opts->sort_slot, reverse);
+        }
+        if (opts->collapse_slot >= 0)
+            enq.set_collapse_key(opts->collapse_slot);
+        /* The spies must outlive get_mset(); the counts are copied out below. */
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        for (unsigned f = 0; f < opts->n_facets; f++) {
+            spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[f]));
+            enq.add_matchspy(spies.back().get());
+        }
+        std::unique_ptr<gw_mset> m(new gw_mset());
+        m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
+        m->docs.assign(m->mset.size(), nullptr);
+        m->n_facets = opts->n_facets;
+        for (unsigned f = 0; f < opts->n_facets; f++) {
+            const Xapian::ValueCountMatchSpy &spy = *spies[f];
+            size_t distinct = 0;
+            for (Xapian::TermIterator t = spy.values_begin(); t != spy.values_end(); ++t)
+                distinct++;
+            std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
+            out.reserve(distinct);
+            for (Xapian::TermIterator t = spy.top_values_begin(distinct);
+                 t != spy.top_values_end(distinct); ++t)
+                out.emplace_back(*t, t.get_termfreq());
+        }
+        enq.clear_matchspies();
+        return m.release();
+    } catch (...) {
+        gw_err_from_exception(err);
+        return NULL;
+    }
+}
+
+extern "C" void gw_mset_free(gw_mset *m)
+{
+    delete m;
+}
+
+extern "C" size_t gw_mset_size(const gw_mset *m)
+{
+    return m->mset.size();
+}
+
+extern "C" unsigned gw_mset_estimated(const gw_mset *m)
+{
+    return m->mset.get_matches_estimated();
+}
+
+extern "C" unsigned gw_mset_lower_bound(const gw_mset *m)
+{
+    return m->mset.get_matches_lower_bound();
+}
+
+extern "C" unsigned gw_mset_upper_bound(const gw_mset *m)
+{
+    return m->mset.get_matches_upper_bound();
+}
+
+/* MSet indexing is by rank within the page (0 .. size-1); these accessors only read
+ * what get_mset() already computed and cannot fail for i < size. */
+extern "C" gw_docid gw_mset_docid(const gw_mset *m, size_t i)
+{
+    if (i >= m->mset.size())
+        return 0;
+    return *m->mset[i];
+}
+
+extern "C" double gw_mset_weight(const gw_mset *m, size_t i)
+{
+    if (i >= m->mset.size())
+        return 0;
+    return m->mset[i].get_weight();
+}
+
+extern "C" int gw_mset_percent(const gw_mset *m, size_t i)
+{
+    if (i >= m->mset.size())
+        return 0;
+    return m->mset[i].get_percent();
+}
+
+extern "C" unsigned gw_mset_collapse_count(const gw_mset *m, size_t i)
+{
+    if (i >= m->mset.size())
+        return 0;
+    return m->mset[i].get_collapse_count();
+}
+
+extern "C" const gw_xdoc *gw_mset_doc(gw_mset *m, size_t i, gw_err *err)
+{
+    gw_err_clear(err);
+    if (i >= m->mset.size()) {
+        gw_err_set(err, GW_EINVAL, "hit %zu out of range (%u hits)", i, m->mset.size());
+        return NULL;
+    }
+    if (m->docs[i])
+        return m->docs[i];
+    try {
+        std::unique_ptr<gw_xdoc> d(new gw_xdoc());
+        d->doc = m->mset[i].get_document();
+        d->data_cache = d->doc.get_data();
+        d->data_cached = true;
+        m->docs[i] = d.release();
+        return m->docs[i];
+    } catch (...) {
+        gw_err_from_exception(err);
+        return NULL;
+    }
+}
+
+extern "C" size_t gw_mset_facet_count(const gw_mset *m, unsigned f)
+{
+    if (f >= m->n_facets)
+        return 0;
+    return m->facets[f].entries.size();
+}
+
+extern "C" const char *gw_mset_facet_value(const gw_mset *m, unsigned f, size_t j, size_t *len)
+{
+    if (f >= m->n_facets || j >= m->facets[f].entries.size()) {
+        if (len)
+            *len = 0;
+        return "";
+    }
+    const std::string &v = m->facets[f].entries[j].first;
+    if (len)
+        *len = v.size();
+    return v.c_str();
+}
+
+extern "C" unsigned gw_mset_facet_freq(const gw_mset *m, unsigned f, size_t j)
+{
+    if (f >= m->n_facets || j >= m->facets[f].entries.size())
+        return 0;
+    return m->facets[f].entries[j].second;
+}
