@@ -1,2 +1,12 @@
 # Generated sources of lib/. Each rule names its generator, which is kept in the tree.
 GEN_OBJ :=
+
+# This file is included before the Makefile's first target: keep `make` meaning `make all`.
+.DEFAULT_GOAL := all
+
+# Traditional -> Simplified character table for gw_norm.c, from OpenCC's TSCharacters.
+$(BUILD)/gen/gw_t2s_table.h: lib/gen_t2s.sh
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)lib/gen_t2s.sh $@
+$(BUILD)/lib/gw_norm.o: $(BUILD)/gen/gw_t2s_table.h

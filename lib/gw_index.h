@@ -3,19 +3,28 @@
  *
  * Terms (DESIGN.md §3; Omega's prefix conventions where one exists):
  *   (none)  body and title text, tokenized by gw_token: Han bigrams with positions, Han
- *           unigrams without (EDGE unigrams with), words with positions. Title tokens
- *           are added to the body space too, with a wdf boost (GW_INDEX_TITLE_WDF).
+ *           unigrams without (EDGE unigrams with), words with positions; body positions
+ *           start at 1. Title tokens are added to the body space too, with a wdf boost
+ *           (GW_INDEX_TITLE_WDF), at positions after the body's and a gap (no phrase runs
+ *           from the body into the title).
  *   S       title text, same tokenization, own position space (title:…)
- *   XS      source text, same tokenization (source:…)
- *   XD      document number, same tokenization (docno:…)
- *   Q       unique id: the file's path relative to its root ("Q" + "2023/a.txt")
+ *   XS      source text, same tokenization, own positions (source:…)
+ *   XD      document number, same tokenization, own positions (docno:…)
+ *           (Prefixed terms need no ":" separator: normalized terms never start with a
+ *           capital letter.)
+ *   Q       unique id: the file's path relative to its root ("Q" + "2023/a.txt"; a
+ *           path over 239 bytes: "Q" + its first 200 bytes + "#" + 32 hex digits of a
+ *           128-bit hash of the whole path)
  *   Y       year, "Y2023";  D  date, "D20230918";  M  month, "M202309"
- *   XE      encoding detected, "XEgb18030" (diagnostics)
+ *   XE      encoding detected, lowercased, "XEgb18030" (diagnostics)
+ *   Boolean terms (Q Y D M XE) have wdf 0.
  * Values (slots):
  *   GW_SLOT_DATE    "YYYYMMDD" (sortable; empty if no date)
  *   GW_SLOT_SOURCE  the source as displayed (facet)
- *   GW_SLOT_DUPKEY  near-duplicate key (collapse): 16 hex digits of a simhash over
- *                   normalized body shingles, quantized so reposts share it
+ *   GW_SLOT_DUPKEY  near-duplicate key (collapse): 16 hex digits, a hash of the bottom-8
+ *                   minhash sketch of the body's 8-character shingles (Han and word
+ *                   characters only), so reposts share it; unset for a body without
+ *                   text (an empty key never collapses)
  *   GW_SLOT_MTIME, GW_SLOT_SIZE  decimal strings (incremental runs)
  *   GW_SLOT_HASH    hex content hash of the file's bytes (incremental runs)
  *   GW_SLOT_YEAR    "YYYY" (facet)
@@ -27,6 +36,7 @@
 
 #include "gw_doc.h"
 #include "gw_err.h"
+#include "gw_norm.h"
 #include "gw_xapian.h"
 
 #include <stdint.h>
@@ -62,8 +72,10 @@ typedef struct gw_file_info {
     const char *hash;      /* hex content hash (NUL-terminated), may be NULL */
 } gw_file_info;
 
-/* Builds the Xapian document for doc into out (a fresh gw_xdoc_new()). Needs
- * gw_norm_init() done. Returns GW_OK or an error code. Thread-safe. */
+/* Builds the Xapian document for doc into out (a fresh gw_xdoc_new()). fi may be NULL
+ * (no unique id, no mtime/size/hash values: for tests and --inspect). Builds gw_norm's
+ * tables if needed. Returns GW_OK, or GW_EINVAL (doc or out NULL, empty relpath).
+ * Thread-safe. */
 int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_err *err);
 
 /* The unique-id term for relpath into buf (NUL-terminated); returns its length, or 0 if it
@@ -80,7 +92,14 @@ typedef struct gw_stored {
 int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err);
 void gw_stored_free(gw_stored *s);
 
-/* Near-duplicate key of a normalized body (16 hex digits + NUL into out[17]). */
+/* Near-duplicate key of a normalized body (16 hex digits + NUL into out[17]); "" when the
+ * body holds no Han or word character. Exact equality is what Xapian's collapse needs, so
+ * the key is a hash of a canonical sample: the DUP_K (8) smallest hashes of the body's
+ * 8-character shingles (separators skipped). Two bodies get the same key when those 8
+ * shingles are shared, which for Jaccard similarity J happens with probability ~J^8:
+ * a repost differing by a decorated line in a 3,000-character report (J ~ 0.99) shares
+ * it ~92% of the time; unrelated reports sharing stock phrases essentially never do.
+ * Bodies under 8 characters: the key is a hash of the characters themselves. */
 void gw_index_dupkey(const gw_norm_text *body, char out[17]);
 
 #endif

@@ -8,7 +8,13 @@
  * of ① is "1"); each output code point keeps the byte span of the ORIGINAL input code
  * point it came from, so highlights are drawn on the original text.
  *
- * Conventions: input is valid UTF-8 as (ptr, len) (run gw_decode first); the tables are
+ * The mapping is a fixpoint (normalizing normalized text changes nothing). Composition
+ * happens within one code point's mapping only (a letter followed by a separate combining
+ * mark stays two code points). Default-ignorable code points (ZWSP, ZWJ, soft hyphen,
+ * variation selectors) normalize to nothing.
+ *
+ * Conventions: input is valid UTF-8 as (ptr, len) (run gw_decode first; invalid bytes are
+ * nevertheless read safely, each as one U+FFFD spanning that byte); the tables are
  * built once per process by gw_norm_init() (thread-safe, idempotent); afterwards every
  * function is thread-safe. */
 #ifndef GW_NORM_H
@@ -37,8 +43,10 @@ typedef struct gw_norm_text {
     unsigned fired;   /* gw_norm_fired bits, OR of all code points */
 } gw_norm_text;
 
-/* Builds the tables (reads OpenCC's data once). Safe to call many times and from many
- * threads. GW_ENOTFOUND if OpenCC's data cannot be found. */
+/* Builds the tables (~6 ms, once per process; the T->S table is compiled in, generated
+ * from OpenCC's data by lib/gen_t2s.sh at build time). Safe to call many times and from
+ * many threads. Returns GW_OK (the error return is kept for a future data source).
+ * gw_norm_run, gw_norm_char and gw_token_run build the tables themselves if needed. */
 int gw_norm_init(gw_err *err);
 
 /* Normalizes one code point into out[] (room for GW_NORM_MAX); returns the count (0 when
@@ -60,9 +68,20 @@ char *gw_norm_string(const char *utf8, size_t len, size_t *out_len);
 
 void gw_norm_text_free(gw_norm_text *t);
 
-/* Character classes on NORMALIZED code points, shared by tokenizer, query and snippets. */
-int gw_norm_is_han(uint32_t cp);  /* CJK ideographs, kana, hangul: indexed as n-grams */
-int gw_norm_is_word(uint32_t cp); /* letters/digits of other scripts: indexed as words */
-/* everything else (space, punctuation, symbols) separates and creates a position gap */
+/* Character classes on NORMALIZED code points, shared by tokenizer, query and snippets.
+ *   han:  CJK unified ideographs (BMP, extensions A-H), compatibility ideographs, 々 〆 〇,
+ *         Hangzhou numerals, kana (incl. the prolonged sound mark), hangul syllables:
+ *         indexed as n-grams.
+ *   word: every other letter, digit or combining mark (Unicode categories L*, N*, M*):
+ *         indexed as words (combining marks are included so that Indic and Thai words,
+ *         and decomposed Latin, stay whole).
+ *   sep:  everything else — space, controls, NUL, punctuation, symbols, and U+FFFD (the
+ *         decoder's replacement for bad bytes: a damaged character must not glue its
+ *         neighbours into a phrase). Separators create a position gap.
+ * All three are table look-ups for the BMP; thread-safe. */
+enum gw_norm_class { GW_CLASS_SEP = 0, GW_CLASS_HAN = 1, GW_CLASS_WORD = 2 };
+int gw_norm_class(uint32_t cp);   /* a gw_norm_class; needs gw_norm_init() done */
+int gw_norm_is_han(uint32_t cp);
+int gw_norm_is_word(uint32_t cp);
 
 #endif

@@ -7,16 +7,21 @@
  *    produces no term — the gap that keeps phrases from matching across "質量,發展".
  * 4. Terms:
  *    - GW_TOK_BIGRAM: two adjacent Han code points, positioned at the first one.
- *    - GW_TOK_UNIGRAM: every Han code point, WITHOUT position (1-character queries),
- *      except as below.
+ *    - GW_TOK_UNIGRAM: every Han code point, to be indexed WITHOUT position
+ *      (1-character queries).
  *    - GW_TOK_EDGE: a Han code point directly touching a word ("2022年", "G20峰会") is
- *      ALSO emitted with its position, kind GW_TOK_EDGE, term = the unigram. So
+ *      ALSO emitted (right after its UNIGRAM) with kind GW_TOK_EDGE, term = the unigram,
+ *      to be indexed WITH its position (the indexer gives it no extra wdf). So
  *      phrases that mix scripts ("2022年" = 2022@p 年@p+1) need no unigram positions
  *      elsewhere. A Han run of one code point alone (no word neighbour) gets no position:
  *      a one-character phrase is just the unigram term.
  *    - GW_TOK_WORD: a maximal run of gw_norm_is_word() code points (letters/digits of
  *      non-Han scripts), lowercased already by gw_norm; at most GW_TOKEN_MAX_WORD bytes
- *      (longer runs are cut: Xapian terms are limited to 245 bytes).
+ *      (longer runs are cut after the last whole code point that fits, since Xapian
+ *      terms are limited to 245 bytes and prefixes come on top; the span still covers
+ *      the whole run).
+ *    Order: tokens come in position order; at one Han position UNIGRAM, then EDGE (if
+ *    any), then BIGRAM (if the next code point is Han).
  *    The same function tokenizes queries, so a query and a document agree by
  *    construction. */
 #ifndef GW_TOKEN_H

@@ -7,12 +7,14 @@ set -euo pipefail
 BUILD=${BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 PKGS="libmicrohttpd opencc uchardet libutf8proc friso jansson inih libxml-2.0"
-CF="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ilib $(pkg-config --cflags $PKGS)"
+CF="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ilib -I$BUILD/gen $(pkg-config --cflags $PKGS)"
 mkdir -p "$BUILD/lib"
+# Generated sources (lib/gen.mk), made by the same rules as the normal build.
+make --no-print-directory -s BUILD="$BUILD" "$BUILD/gen/gw_t2s_table.h"
 objs=()
 for src in lib/*.c; do
     o="$BUILD/lib/$(basename "${src%.c}").o"
-    [ "$o" -nt "$src" ] || clang -std=c11 $CF -c "$src" -o "$o"
+    [ "$o" -nt "$src" ] && [ "$o" -nt "$BUILD/gen/gw_t2s_table.h" ] || clang -std=c11 $CF -c "$src" -o "$o"
     objs+=("$o")
 done
 for src in lib/*.cc; do
@@ -24,8 +26,10 @@ passed=0; failed=0
 for target in "$@"; do
     name=$(basename "${target%.c}")
     exe="$BUILD/$name"
-    clang -std=c11 $CF -fsanitize=fuzzer "$target" "${objs[@]}" -o "$exe" \
-        $(pkg-config --libs $PKGS) $(xapian-config --libs) -lstdc++ -lpthread -lm
+    # Linked by clang++: UBSan's C++ checks (vptr) in gw_xapian.o need its C++ runtime.
+    clang -std=c11 $CF -c "$target" -o "$exe.o"
+    clang++ $CF -fsanitize=fuzzer "$exe.o" "${objs[@]}" -o "$exe" \
+        $(pkg-config --libs $PKGS) $(xapian-config --libs) -lpthread -lm
     seeds="tests/fuzz/$name"
     work="$BUILD/$name-corpus"; mkdir -p "$work"
     echo "fuzzing $name for ${FUZZ_SECONDS}s"

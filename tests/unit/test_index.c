@@ -1,0 +1,497 @@
+/* Unit tests of gw_index: documents built by hand are indexed into a real Xapian
+ * database in a temporary directory; terms are checked with gw_db_term_freq, positions
+ * with phrase queries, values and data on the stored document. Also the unique-id term,
+ * the stored-data parser and the near-duplicate key. Run from the repository root (for
+ * corpus/). */
+#include "gw_buf.h"
+#include "gw_index.h"
+#include "gw_norm.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dbdir[512];
+static gw_db *db;
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st; (void)flag; (void)f;
+    return remove(p);
+}
+
+static void setup(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dbdir, sizeof dbdir, "%s/gw-test-index-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(dbdir));
+    char path[600];
+    snprintf(path, sizeof path, "%s/db", dbdir);
+    gw_err err;
+    db = gw_db_open(path, GW_DB_CREATE_OR_OPEN, &err);
+    ck_assert_msg(db != NULL, "gw_db_open: %s", err.msg);
+}
+
+static void teardown(void)
+{
+    gw_db_close(db);
+    db = NULL;
+    nftw(dbdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static gw_doc make_doc(const char *text, const char *title, const char *date,
+                       const char *source, const char *docno, const char *enc)
+{
+    gw_doc d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.encoding, sizeof d.encoding, "%s", enc);
+    d.text = (char *)text;
+    d.len = strlen(text);
+    d.title = (char *)title;
+    d.date = (char *)date;
+    d.source = (char *)source;
+    d.docno = (char *)docno;
+    return d;
+}
+
+static gw_docid add(const gw_doc *d, const gw_file_info *fi)
+{
+    gw_err err;
+    gw_xdoc *x = gw_xdoc_new();
+    ck_assert_int_eq(gw_index_build(d, fi, x, &err), GW_OK);
+    char uid[256];
+    size_t n = gw_index_uid_term(fi->relpath, uid, sizeof uid);
+    ck_assert_uint_gt(n, 0);
+    gw_docid id = gw_db_replace_by_term(db, uid, n, x, &err);
+    ck_assert_msg(id != 0, "replace: %s", err.msg);
+    gw_xdoc_free(x);
+    ck_assert_int_eq(gw_db_commit(db, &err), GW_OK);
+    return id;
+}
+
+static unsigned freq(const char *term)
+{
+    gw_err err;
+    return gw_db_term_freq(db, term, strlen(term), &err);
+}
+
+/* Number of documents matching the phrase terms[0..n) (strict adjacency). */
+static unsigned phrase(const char *const *terms, size_t n)
+{
+    size_t lens[16];
+    for (size_t i = 0; i < n; i++)
+        lens[i] = strlen(terms[i]);
+    gw_xquery *q = gw_xquery_phrase(terms, lens, n, 0);
+    gw_search_opts o = GW_SEARCH_OPTS_INIT;
+    o.limit = 100;
+    gw_err err;
+    gw_mset *m = gw_db_search(db, q, &o, &err);
+    ck_assert_msg(m != NULL, "search: %s", err.msg);
+    unsigned k = (unsigned)gw_mset_size(m);
+    gw_mset_free(m);
+    gw_xquery_free(q);
+    return k;
+}
+
+#define PHRASE(...)                                                                        \
+    phrase((const char *const[]){__VA_ARGS__},                                             \
+           sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+
+static const char *TEXT = "2022年G20峰会在杭州举行。\n高質量,發展\n5G网络";
+
+/* ---- 1. terms ---------------------------------------------------------------------- */
+
+static const struct {
+    const char *term;
+    unsigned freq;
+} terms[] = {
+    /*  0 */ {"g20", 1},          /* words, casefolded */
+    /*  1 */ {"2022", 1},
+    /*  2 */ {"5g", 1},
+    /*  3 */ {"峰会", 1},         /* bigrams */
+    /*  4 */ {"质量", 1},         /* Traditional -> Simplified */
+    /*  5 */ {"发展", 1},
+    /*  6 */ {"量发", 0},         /* never across punctuation */
+    /*  7 */ {"行高", 0},         /* nor across a line */
+    /*  8 */ {"质", 1},           /* unigrams */
+    /*  9 */ {"年", 1},
+    /* 10 */ {"主题", 1},         /* title terms in the body space */
+    /* 11 */ {"S主题", 1},        /* and in their own */
+    /* 12 */ {"Sg20", 1},
+    /* 13 */ {"S峰会", 0},        /* the title has no 峰会 */
+    /* 14 */ {"XS旗帜", 1},       /* source */
+    /* 15 */ {"XS帜网", 1},
+    /* 16 */ {"XD国发", 1},       /* document number */
+    /* 17 */ {"XD2023", 1},
+    /* 18 */ {"XD5", 1},
+    /* 19 */ {"Q2023/a.txt", 1},  /* boolean terms */
+    /* 20 */ {"Y2023", 1},
+    /* 21 */ {"M202309", 1},
+    /* 22 */ {"D20230918", 1},
+    /* 23 */ {"XEgb18030", 1},
+    /* 24 */ {"G20", 0},          /* nothing un-normalized */
+    /* 25 */ {"質量", 0},
+    /* 26 */ {"S", 0},
+};
+
+START_TEST(test_terms)
+{
+    gw_doc d = make_doc(TEXT, "G20 主題報告", "2023-09-18", "旗幟網", "国发〔2023〕5号",
+                        "GB18030");
+    gw_file_info fi = {"2023/a.txt", 1700000000, 1234, "abc123"};
+    add(&d, &fi);
+    ck_assert_msg(freq(terms[_i].term) == terms[_i].freq, "case %d: \"%s\" in %u docs, want %u",
+                  _i, terms[_i].term, freq(terms[_i].term), terms[_i].freq);
+}
+END_TEST
+
+/* ---- 2. positions, through phrase queries ------------------------------------------ */
+
+START_TEST(test_phrases)
+{
+    gw_doc d = make_doc(TEXT, "G20 主題報告", "2023-09-18", "旗幟網", "国发〔2023〕5号",
+                        "GB18030");
+    gw_file_info fi = {"2023/a.txt", 1700000000, 1234, "abc123"};
+    add(&d, &fi);
+    /* a second document: body ends with a word, title starts with Han */
+    gw_doc d2 = make_doc("第二篇 2024", "年G20", "", "", "", "UTF-8");
+    gw_file_info fi2 = {"b.txt", 1, 2, NULL};
+    add(&d2, &fi2);
+
+    ck_assert_uint_eq(PHRASE("2022", "年"), 1);          /* EDGE unigram */
+    ck_assert_uint_eq(PHRASE("g20", "峰会"), 1);
+    ck_assert_uint_eq(PHRASE("2022", "年", "g20", "峰会", "会在"), 1);
+    ck_assert_uint_eq(PHRASE("5g", "网络"), 1);
+    ck_assert_uint_eq(PHRASE("峰会", "会在", "在杭"), 1);
+    ck_assert_uint_eq(PHRASE("高质", "质量"), 1);
+    ck_assert_uint_eq(PHRASE("质量", "量发", "发展"), 0); /* across "," */
+    ck_assert_uint_eq(PHRASE("主题", "题报", "报告"), 1); /* the title, in the body space */
+    ck_assert_uint_eq(PHRASE("S主题", "S题报", "S报告"), 1);
+    ck_assert_uint_eq(PHRASE("Sg20", "S主题"), 0);       /* gap at the space */
+    ck_assert_uint_eq(PHRASE("XS旗帜", "XS帜网"), 1);
+    ck_assert_uint_eq(PHRASE("XD国发", "XD2023"), 0);    /* 〔 is a separator */
+    /* No phrase runs from the body into the title. */
+    ck_assert_uint_eq(freq("2024"), 1);
+    ck_assert_uint_eq(PHRASE("年", "g20"), 2); /* 年 has a position in both (EDGE) */
+    ck_assert_uint_eq(PHRASE("2024", "年"), 0);
+}
+END_TEST
+
+/* ---- 3. values and data ------------------------------------------------------------ */
+
+START_TEST(test_values_data)
+{
+    gw_doc d = make_doc(TEXT, "G20 主題報告", "2023-09-18", "旗幟網", "国发〔2023〕5号",
+                        "GB18030");
+    gw_file_info fi = {"2023/a.txt", 1700000000, 1234, "abc123"};
+    gw_docid id = add(&d, &fi);
+    add(&d, &fi); /* re-indexing replaces */
+    gw_err err;
+    ck_assert_uint_eq(gw_db_doc_count(db, &err), 1);
+    id = gw_db_find_by_term(db, "Q2023/a.txt", 11, &err);
+    ck_assert_uint_ne(id, 0);
+    gw_xdoc *x = gw_db_get_doc(db, id, &err);
+    ck_assert_ptr_nonnull(x);
+    static const struct {
+        unsigned slot;
+        const char *value;
+    } values[] = {
+        {GW_SLOT_DATE, "20230918"}, {GW_SLOT_SOURCE, "旗幟網"}, {GW_SLOT_MTIME, "1700000000"},
+        {GW_SLOT_SIZE, "1234"},     {GW_SLOT_HASH, "abc123"},    {GW_SLOT_YEAR, "2023"},
+    };
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        size_t n;
+        const char *v = gw_xdoc_value(x, values[i].slot, &n);
+        ck_assert_msg(n == strlen(values[i].value) && memcmp(v, values[i].value, n) == 0,
+                      "slot %u: \"%s\", want \"%s\"", values[i].slot, v, values[i].value);
+    }
+    size_t n;
+    const char *key = gw_xdoc_value(x, GW_SLOT_DUPKEY, &n);
+    ck_assert_uint_eq(n, 16);
+    ck_assert_uint_eq(strspn(key, "0123456789abcdef"), 16);
+
+    const char *data = gw_xdoc_data(x, &n);
+    gw_stored s;
+    ck_assert_int_eq(gw_stored_parse(data, n, &s, &err), GW_OK);
+    ck_assert_str_eq(s.path, "2023/a.txt");
+    ck_assert_str_eq(s.title, "G20 主題報告"); /* the original, not the normalized form */
+    ck_assert_str_eq(s.date, "2023-09-18");
+    ck_assert_str_eq(s.source, "旗幟網");
+    ck_assert_str_eq(s.docno, "国发〔2023〕5号");
+    ck_assert_str_eq(s.encoding, "GB18030");
+    ck_assert_str_eq(s.text, TEXT);
+    ck_assert_uint_eq(s.text_len, strlen(TEXT));
+    gw_stored_free(&s);
+    gw_stored_free(&s); /* twice */
+    gw_stored_free(NULL);
+    gw_xdoc_free(x);
+}
+END_TEST
+
+/* A document without date, source, title or body text: no such values or terms, still
+ * indexable; and fi may be NULL. */
+START_TEST(test_empty_doc)
+{
+    gw_doc d = make_doc("", "", "", "", "", "");
+    gw_file_info fi = {"empty.txt", 0, 0, NULL};
+    gw_docid id = add(&d, &fi);
+    gw_err err;
+    gw_xdoc *x = gw_db_get_doc(db, id, &err);
+    size_t n;
+    gw_xdoc_value(x, GW_SLOT_DATE, &n);
+    ck_assert_uint_eq(n, 0);
+    gw_xdoc_value(x, GW_SLOT_DUPKEY, &n);
+    ck_assert_uint_eq(n, 0); /* an empty key never collapses */
+    gw_xdoc_value(x, GW_SLOT_HASH, &n);
+    ck_assert_uint_eq(n, 0);
+    const char *data = gw_xdoc_data(x, &n);
+    gw_stored s;
+    ck_assert_int_eq(gw_stored_parse(data, n, &s, &err), GW_OK);
+    ck_assert_str_eq(s.text, "");
+    ck_assert_str_eq(s.path, "empty.txt");
+    gw_stored_free(&s);
+    gw_xdoc_free(x);
+    ck_assert_uint_eq(freq("Y"), 0);
+    ck_assert_uint_eq(freq("XE"), 0);
+
+    gw_xdoc *y = gw_xdoc_new();
+    ck_assert_int_eq(gw_index_build(&d, NULL, y, &err), GW_OK);
+    ck_assert_int_eq(gw_index_build(NULL, NULL, y, &err), GW_EINVAL);
+    gw_file_info bad = {"", 0, 0, NULL};
+    ck_assert_int_eq(gw_index_build(&d, &bad, y, &err), GW_EINVAL);
+    gw_xdoc_free(y);
+}
+END_TEST
+
+/* Hostile text: invalid UTF-8 and NUL inside; data stays valid JSON, text comes back
+ * with U+FFFD for the bad byte and the NUL kept. */
+START_TEST(test_hostile_text)
+{
+    static const char text[] = "发\xFF展\0G20";
+    gw_doc d = make_doc("", "\xE5\x8F", "2023-1", "x", "", "UTF-8");
+    d.text = (char *)text;
+    d.len = sizeof text - 1;
+    gw_file_info fi = {"h.txt", 0, 0, NULL};
+    gw_docid id = add(&d, &fi);
+    ck_assert_uint_eq(freq("g20"), 1);
+    ck_assert_uint_eq(freq("发展"), 0);
+    ck_assert_uint_eq(freq("Y2023"), 1); /* a partial date gives the year only */
+    ck_assert_uint_eq(freq("M20231"), 0);
+    gw_err err;
+    gw_xdoc *x = gw_db_get_doc(db, id, &err);
+    size_t n;
+    const char *data = gw_xdoc_data(x, &n);
+    gw_stored s;
+    ck_assert_int_eq(gw_stored_parse(data, n, &s, &err), GW_OK);
+    static const char want[] = "发\xEF\xBF\xBD展\0G20";
+    ck_assert_uint_eq(s.text_len, sizeof want - 1);
+    ck_assert(memcmp(s.text, want, sizeof want - 1) == 0);
+    ck_assert_str_eq(s.title, "\xEF\xBF\xBD\xEF\xBF\xBD");
+    gw_stored_free(&s);
+    gw_xdoc_free(x);
+}
+END_TEST
+
+/* ---- 4. unique id ------------------------------------------------------------------ */
+
+START_TEST(test_uid)
+{
+    char buf[256];
+    ck_assert_uint_eq(gw_index_uid_term("2023/a.txt", buf, sizeof buf), 11);
+    ck_assert_str_eq(buf, "Q2023/a.txt");
+    ck_assert_uint_eq(gw_index_uid_term("2023/a.txt", buf, 11), 0); /* no room for NUL */
+    ck_assert_uint_eq(gw_index_uid_term("", buf, sizeof buf), 0);
+    ck_assert_uint_eq(gw_index_uid_term(NULL, buf, sizeof buf), 0);
+
+    /* 239 bytes is kept whole (240 with the prefix); 240 is hashed. */
+    char p[400];
+    memset(p, 'a', 239);
+    p[239] = '\0';
+    ck_assert_uint_eq(gw_index_uid_term(p, buf, sizeof buf), 240);
+    memset(p, 'a', 300);
+    p[300] = '\0';
+    size_t n1 = gw_index_uid_term(p, buf, sizeof buf);
+    ck_assert_uint_eq(n1, 1 + 200 + 1 + 32);
+    ck_assert_uint_eq(strlen(buf), n1);
+    ck_assert(buf[201] == '#');
+    char first[256];
+    strcpy(first, buf);
+    p[299] = 'b'; /* differs only at the end */
+    ck_assert_uint_eq(gw_index_uid_term(p, buf, sizeof buf), n1);
+    ck_assert_str_ne(buf, first);
+    p[299] = 'a';
+    gw_index_uid_term(p, buf, sizeof buf);
+    ck_assert_str_eq(buf, first); /* deterministic */
+    ck_assert_uint_eq(gw_index_uid_term(p, buf, 200), 0);
+
+    /* Multibyte path: cut on a character boundary, still valid UTF-8. */
+    gw_buf b = {0};
+    for (int i = 0; i < 100; i++)
+        gw_buf_puts(&b, "發");
+    size_t n = gw_index_uid_term(b.data, buf, sizeof buf);
+    ck_assert_uint_eq(n, 1 + 198 + 1 + 32);
+    ck_assert(gw_utf8_valid(buf, n));
+    gw_buf_free(&b);
+}
+END_TEST
+
+/* ---- 5. stored data parser --------------------------------------------------------- */
+
+START_TEST(test_stored_parse_errors)
+{
+    gw_stored s;
+    gw_err err;
+    static const char *bad[] = {"", "not json", "[1,2]", "{\"title\":", "\"x\""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_int_eq(gw_stored_parse(bad[i], strlen(bad[i]), &s, &err), GW_ECORRUPT);
+        ck_assert_ptr_null(s.text);
+        gw_stored_free(&s);
+    }
+    /* Missing or non-string fields read as "". */
+    const char *ok = "{\"title\":3,\"text\":\"t\"}";
+    ck_assert_int_eq(gw_stored_parse(ok, strlen(ok), &s, &err), GW_OK);
+    ck_assert_str_eq(s.title, "");
+    ck_assert_str_eq(s.path, "");
+    ck_assert_str_eq(s.text, "t");
+    gw_stored_free(&s);
+    ck_assert_int_eq(gw_stored_parse(NULL, 0, &s, &err), GW_EINVAL);
+}
+END_TEST
+
+/* ---- 6. near-duplicate key --------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
+    gw_buf b = {0};
+    char tmp[8192];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        gw_buf_append(&b, tmp, n);
+    fclose(f);
+    return gw_buf_steal(&b, len);
+}
+
+static void key_of(const char *s, size_t len, char out[17])
+{
+    gw_norm_text t = {0};
+    gw_norm_run(s, len, 0, &t);
+    gw_index_dupkey(&t, out);
+    gw_norm_text_free(&t);
+}
+
+START_TEST(test_dupkey)
+{
+    size_t n2, n4;
+    char *s2 = read_file("corpus/002_2994eda826c22957.txt", &n2);
+    char *s4 = read_file("corpus/004_3e7bccd1fa082b11.txt", &n4);
+    char k2[17], k2b[17], k2c[17], k4[17];
+    key_of(s2, n2, k2);
+    key_of(s4, n4, k4);
+    ck_assert_uint_eq(strlen(k2), 16);
+    ck_assert_str_ne(k2, k4);
+    /* A repost: a decorated first line, different spacing and punctuation, full width. */
+    gw_buf b = {0};
+    gw_buf_puts(&b, "【转载】\n\n");
+    for (size_t i = 0; i < n2; i++) {
+        if (s2[i] == '\n')
+            gw_buf_puts(&b, "\n\n  ");
+        else
+            gw_buf_putc(&b, s2[i]);
+    }
+    gw_buf_puts(&b, "\n（完）");
+    key_of(b.data, b.len, k2b);
+    ck_assert_str_eq(k2, k2b);
+    /* The same report in Traditional script (T->S folds it back). */
+    gw_buf_reset(&b);
+    gw_buf_puts(&b, "發展");
+    key_of("发展", strlen("发展"), k2c);
+    char k[17];
+    key_of(b.data, b.len, k);
+    ck_assert_str_eq(k, k2c);
+    /* Separators don't count; an empty body has no key. */
+    key_of("发 展", strlen("发 展"), k);
+    ck_assert_str_eq(k, k2c);
+    key_of("", 0, k);
+    ck_assert_str_eq(k, "");
+    key_of(" ，。\n", strlen(" ，。\n"), k);
+    ck_assert_str_eq(k, "");
+    gw_index_dupkey(NULL, k);
+    ck_assert_str_eq(k, "");
+    gw_buf_free(&b);
+    free(s2);
+    free(s4);
+}
+END_TEST
+
+/* A big document (every seed, repeated to ~4 MB, as one text): builds, and its stored
+ * text comes back whole. */
+START_TEST(test_big_doc)
+{
+    static const char *seeds[] = {
+        "corpus/000_189274416b8a826d.txt", "corpus/001_644562c8775a6dbf.txt",
+        "corpus/002_2994eda826c22957.txt", "corpus/003_58fd5961e537d1e9.txt",
+        "corpus/004_3e7bccd1fa082b11.txt"};
+    gw_buf b = {0};
+    while (b.len < 4000000) {
+        for (size_t i = 0; i < 5; i++) {
+            size_t n;
+            char *s = read_file(seeds[i], &n);
+            gw_buf_append(&b, s, n);
+            free(s);
+        }
+    }
+    gw_doc d = make_doc(b.data, "標題", "2023-09-18", "", "", "UTF-8");
+    d.len = b.len;
+    gw_xdoc *x = gw_xdoc_new();
+    gw_err err;
+    ck_assert_int_eq(gw_index_build(&d, NULL, x, &err), GW_OK);
+    ck_assert_uint_gt(gw_xdoc_term_count(x), 1000);
+    size_t n;
+    const char *data = gw_xdoc_data(x, &n);
+    gw_stored st;
+    ck_assert_int_eq(gw_stored_parse(data, n, &st, &err), GW_OK);
+    ck_assert_uint_eq(st.text_len, b.len);
+    ck_assert(memcmp(st.text, b.data, b.len) == 0);
+    ck_assert_str_eq(st.path, "");
+    gw_stored_free(&st);
+    gw_xdoc_free(x);
+    gw_buf_free(&b);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("index");
+    TCase *tc = tcase_create("db");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, test_terms, 0, sizeof terms / sizeof *terms);
+    tcase_add_test(tc, test_phrases);
+    tcase_add_test(tc, test_values_data);
+    tcase_add_test(tc, test_empty_doc);
+    tcase_add_test(tc, test_hostile_text);
+    suite_add_tcase(s, tc);
+    TCase *tp = tcase_create("pure");
+    tcase_set_timeout(tp, 120);
+    tcase_add_test(tp, test_uid);
+    tcase_add_test(tp, test_stored_parse_errors);
+    tcase_add_test(tp, test_dupkey);
+    tcase_add_test(tp, test_big_doc);
+    suite_add_tcase(s, tp);
+    return s;
+}
+
+int main(void)
+{
+    gw_norm_init(NULL);
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
