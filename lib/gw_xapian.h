@@ -251,9 +251,11 @@ typedef struct gw_search_opts {
     unsigned facet_slots[GW_MAX_FACETS]; /* value slots to count (match spy) */
     unsigned n_facets;
     double bm25_k1, bm25_b;   /* <= 0: Xapian's defaults (1.2, 0.75) */
+    unsigned facet_max;       /* 0 = every facet value; else only the facet_max most
+                                 frequent (a source facet can have thousands of values) */
 } gw_search_opts;
 
-#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0}
+#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0, 0}
 
 typedef struct gw_mset gw_mset;
 

@@ -21,7 +21,7 @@ tone = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 ann = re.compile(r"(?<=[\u4e00-\u9fff])[(（](?=[a-zü" + tone + r"]{1,7}[)）])(?=[^)）]*[" + tone + r"])[a-zü" + tone + r"]{1,7}[)）]")
 def t2s(s):
     return subprocess.run(["opencc", "-c", "t2s.json"], input=s, capture_output=True, text=True).stdout
-q = t2s(q).strip()
+q = t2s(ann.sub("", q)).strip()  # the query is cleaned like the documents (issue 6)
 hits = []
 for f in sorted(os.listdir(root)):
     text = open(os.path.join(root, f), encoding="utf-8", errors="replace").read()

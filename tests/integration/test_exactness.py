@@ -1,0 +1,416 @@
+#!/usr/bin/env python3
+"""Exactness against brute force (issue 6, point 2).
+
+Generates a few hundred noisy documents (Traditional and Simplified mixed, pinyin
+annotations, full-width digits and letters, line wraps, Latin+Han, punctuation), indexes
+them with the real gongwen-indexer into a temporary database, and for a few hundred queries
+of every kind compares the engine's result set (gongwen-search --batch --json, no collapsing,
+every hit) with a brute-force substring search over the normalized stored text:
+
+  - the normalized form comes from `gongwen-search --normalize` (the same gw_norm as the
+    index), the substring search and the letter/digit edge rule are this file's own;
+  - a quoted phrase matches where its normalized text occurs in the normalized body or
+    title; where it begins or ends with a letter/digit, that edge must be the edge of the
+    letter/digit run in the document (32个 not in 132个, g20 not in g201);
+  - an unquoted query is the AND of its words; the words are the ones the engine reports in
+    its explanation (friso's segmentation of the query is part of the specification), and
+    the test checks that they cover the query's characters exactly.
+
+Prints TAP lines, recall and precision per kind; both must be 100%.
+"""
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("BIN", "bin")
+if not os.path.isabs(BIN):
+    BIN = os.path.join(ROOT, BIN)
+SEARCH = os.path.join(BIN, "gongwen-search")
+INDEXER = os.path.join(BIN, "gongwen-indexer")
+NDOCS = int(os.environ.get("EXACT_DOCS", "300"))
+
+ntests = 0
+nfail = 0
+
+
+def ok(cond, desc):
+    global ntests, nfail
+    ntests += 1
+    if cond:
+        print("ok - " + desc)
+    else:
+        nfail += 1
+        print("not ok - " + desc)
+
+
+def diag(msg):
+    for line in str(msg).splitlines():
+        print("# " + line)
+
+
+# ---- the generator -----------------------------------------------------------------------
+
+VOCAB = [
+    ("发展", "發展"), ("质量", "質量"), ("机关", "機關"), ("党建", "黨建"), ("经济", "經濟"),
+    ("会议", "會議"), ("国家", "國家"), ("建设", "建設"), ("开放", "開放"), ("峰会", "峰會"),
+    ("改革", "改革"), ("工作", "工作"), ("人民", "人民"), ("政府", "政府"), ("报告", "報告"),
+    ("创新", "創新"), ("环境", "環境"), ("治理", "治理"), ("社会", "社會"), ("体系", "體系"),
+    ("现代化", "現代化"), ("推动", "推動"), ("坚持", "堅持"), ("领导", "領導"),
+    ("组织", "組織"), ("干部", "幹部"), ("服务", "服務"), ("网络", "網絡"), ("数字", "數字"),
+    ("农村", "農村"), ("教育", "教育"), ("医疗", "醫療"), ("高质量", "高質量"),
+    ("新时代", "新時代"), ("全面", "全面"), ("实施", "實施"), ("战略", "戰略"),
+    ("区域", "區域"), ("协调", "協調"), ("绿色", "綠色"), ("生态", "生態"), ("保护", "保護"),
+    ("安全", "安全"), ("稳定", "穩定"), ("就业", "就業"), ("收入", "收入"), ("增长", "增長"),
+    ("项目", "項目"), ("资金", "資金"), ("科技", "科技"), ("产业", "產業"), ("企业", "企業"),
+    ("市场", "市場"), ("民生", "民生"), ("乡村振兴", "鄉村振興"), ("营商环境", "營商環境"),
+]
+FILLERS = list("的和在了是与对把为及并等将以上中下年月日")
+LATIN = ["G20峰会", "G201号", "5G网络", "32个", "132个", "COVID-19疫情", "APEC会议",
+         "2022年", "2023年", "GDP增长", "第3季度", "AI产业", "A股市场", "12345热线"]
+PUNCT = ["，", "、", "；", "：", ",", "“", "”", "（", "）", " "]
+PINYIN = {"发": "fā", "發": "fā", "展": "zhǎn", "质": "zhì", "質": "zhì", "量": "liàng",
+          "建": "jiàn", "設": "shè", "设": "shè", "机": "jī", "機": "jī", "关": "guān",
+          "關": "guān", "党": "dǎng", "黨": "dǎng", "改": "gǎi", "革": "gé", "经": "jīng",
+          "經": "jīng", "济": "jì", "濟": "jì"}
+FULL = {c: chr(ord(c) + 0xFEE0) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+SOURCES = ["新华社", "人民网", "旗帜网", "市委办公室", "县融媒体中心", "省政府网站"]
+
+
+def word(rng, script):
+    s, t = rng.choice(VOCAB)
+    if script == "s":
+        return s
+    if script == "t":
+        return t
+    return rng.choice((s, t))
+
+
+def latin(rng):
+    w = rng.choice(LATIN)
+    if rng.random() < 0.3:
+        w = "".join(FULL.get(c, c) for c in w)
+    return w
+
+
+def sentence(rng, script):
+    parts = []
+    for _ in range(rng.randint(3, 10)):
+        r = rng.random()
+        if r < 0.6:
+            parts.append(word(rng, script))
+        elif r < 0.8:
+            parts.append(rng.choice(FILLERS))
+        elif r < 0.9:
+            parts.append(latin(rng))
+        else:
+            parts.append(rng.choice(PUNCT))
+    s = "".join(parts)
+    # pinyin annotations after some characters
+    out = []
+    for ch in s:
+        out.append(ch)
+        if ch in PINYIN and rng.random() < 0.08:
+            out.append(rng.choice(("(", "（")) + PINYIN[ch] + rng.choice((")", "）")))
+    s = "".join(out)
+    # a line wrap inside the sentence
+    if len(s) > 8 and rng.random() < 0.15:
+        k = rng.randint(2, len(s) - 2)
+        s = s[:k] + "\n" + s[k:]
+    return s + rng.choice(("。", "。", "；", "！"))
+
+
+def document(rng, i):
+    script = rng.choice(("s", "t", "m"))
+    title = "".join(word(rng, script) for _ in range(rng.randint(2, 4))) + rng.choice(
+        ("工作报告", "的通知", "情况汇报", "会议召开"))
+    y = rng.choice((2019, 2020, 2021, 2022, 2023))
+    date = "%d年%02d月%02d日" % (y, rng.randint(1, 12), rng.randint(1, 28))
+    paras = []
+    for _ in range(rng.randint(3, 7)):
+        paras.append("".join(sentence(rng, script) for _ in range(rng.randint(2, 5))))
+    return "%s\n%s 来源：%s\n%s\n" % (title, date, rng.choice(SOURCES), "\n".join(paras))
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def normalize_many(texts):
+    sep = "\n@@gwsep@@\n"
+    r = subprocess.run([SEARCH, "--normalize"], input=sep.join(texts), capture_output=True,
+                       text=True, check=True)
+    out = r.stdout.split(sep)
+    assert len(out) == len(texts), (len(out), len(texts))
+    return out
+
+
+TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（](?=[^)）]*[" + TONES + r"])[a-zü"
+                       + TONES + r"]{1,7}[)）]", re.I)
+
+
+def strip_pinyin(s):
+    """Pinyin annotations are not part of what a reader searches for (DESIGN.md §2.2)."""
+    return PINYIN_RE.sub("", s)
+
+
+def is_han(c):
+    o = ord(c)
+    return (0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+            or 0x20000 <= o <= 0x3FFFF or 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF)
+
+
+def is_word(c):
+    return c.isalnum() and not is_han(c)
+
+
+def find(pat, text):
+    """The brute-force matcher: substring, with the letter/digit edge rule."""
+    if not pat:
+        return False
+    ws, we = is_word(pat[0]), is_word(pat[-1])
+    i = text.find(pat)
+    while i >= 0:
+        good = True
+        if ws and i > 0 and is_word(text[i - 1]):
+            good = False
+        j = i + len(pat)
+        if we and j < len(text) and is_word(text[j]):
+            good = False
+        if good:
+            return True
+        i = text.find(pat, i + 1)
+    return False
+
+
+def explain_words(tree):
+    """(kind, [texts]) of an unquoted query's explanation: the AND of words."""
+    op = tree["op"]
+    if op == "word":
+        return [tree["text"]]
+    if op in ("words", "and"):
+        out = []
+        for a in tree["args"]:
+            w = explain_words(a)
+            if w is None:
+                return None
+            out += w
+        return out
+    return None
+
+
+def main():
+    for b in (SEARCH, INDEXER):
+        if not os.access(b, os.X_OK):
+            print("1..0 # SKIP %s not built" % b)
+            return 0
+    tmp = tempfile.mkdtemp(prefix="gongwen-exact.")
+    try:
+        return run(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(tmp):
+    rng = random.Random(20231118)
+    docdir = os.path.join(tmp, "docs")
+    os.makedirs(docdir)
+    for i in range(NDOCS):
+        with open(os.path.join(docdir, "d%04d.txt" % i), "w", encoding="utf-8") as f:
+            f.write(document(rng, i))
+    db = os.path.join(tmp, "db")
+    r = subprocess.run([INDEXER, "-d", db, docdir], capture_output=True, text=True)
+    ok(r.returncode == 0, "indexer builds the database (exit %d)" % r.returncode)
+    if r.returncode != 0:
+        diag(r.stderr[-2000:])
+        return 1
+
+    # the stored text and title of every document, normalized
+    paths, raw_title, raw_body = [], [], []
+    for docid in range(1, NDOCS + 1):
+        r = subprocess.run([SEARCH, "-d", db, "--json", "--doc", str(docid)],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            continue
+        d = json.loads(r.stdout)
+        paths.append(d["path"])
+        raw_title.append(d["title"])
+        raw_body.append(d["text"])
+    ok(len(paths) == NDOCS, "every document is stored (%d of %d)" % (len(paths), NDOCS))
+    norm = normalize_many(raw_title + raw_body)
+    ntitle, nbody = norm[:len(paths)], norm[len(paths):]
+    docs = list(zip(paths, ntitle, nbody))
+
+    # ---- queries of every kind (taken from the normalized texts, then disguised) ----
+    qrng = random.Random(7)
+    s2t = {s: t for s, t in VOCAB}
+    queries = []  # (kind, query text, quoted)
+
+    def han_sub(text, n, allow_sep=False):
+        for _ in range(200):
+            i = qrng.randrange(0, max(1, len(text) - n))
+            s = text[i:i + n]
+            if len(s) != n:
+                continue
+            if allow_sep:
+                if any(not (is_han(c) or is_word(c)) and c not in "\n" for c in s[1:-1]) \
+                        and is_han(s[0]) and is_han(s[-1]) and "\n" not in s:
+                    return s
+            elif all(is_han(c) for c in s):
+                return s
+        return None
+
+    def pick():
+        return qrng.choice(docs)[2]
+
+    for _ in range(40):
+        s = han_sub(pick(), 1)
+        if s:
+            queries.append(("1 char", s, False))
+    for c in "龘鱻靐":  # characters in no document
+        queries.append(("1 char", c, False))
+    for _ in range(40):
+        s = han_sub(pick(), 2)
+        if s:
+            queries.append(("2 chars", '"%s"' % s, True))
+    for _ in range(20):
+        s = han_sub(pick(), 2)
+        if s:
+            queries.append(("2 chars unquoted", s, False))
+    for s, t in VOCAB:
+        queries.append(("words", qrng.choice((s, t)), False))
+    for _ in range(40):
+        s = han_sub(pick(), qrng.randint(4, 14))
+        if s:
+            queries.append(("long phrases", '"%s"' % s, True))
+    for _ in range(25):
+        s = han_sub(pick(), qrng.randint(4, 10))
+        if s:
+            queries.append(("long phrases unquoted", s, False))
+    for _ in range(30):
+        ws = [qrng.choice(VOCAB)[qrng.randint(0, 1)] for _ in range(qrng.randint(2, 4))]
+        queries.append(("AND of words", " ".join(ws), False))
+    for _ in range(30):
+        s = han_sub(pick(), qrng.randint(3, 10))
+        if not s:
+            continue
+        t = s
+        for a, b in s2t.items():
+            t = t.replace(a, b)
+        queries.append(("Traditional for Simplified", '"%s"' % t, True))
+    # Simplified queries taken from documents stored in Traditional characters
+    trad_docs = [d for d, raw in zip(docs, raw_body)
+                 if sum(raw.count(t) for s_, t in VOCAB if s_ != t) > 10]
+    ok(len(trad_docs) > 20, "the corpus has documents in Traditional (%d)" % len(trad_docs))
+    for _ in range(25):
+        d = qrng.choice(trad_docs or docs)
+        s = han_sub(d[2], qrng.randint(2, 8))
+        if s:
+            queries.append(("Simplified for Traditional", '"%s"' % s, True))
+    for w in LATIN:
+        queries.append(("full-width", "".join(FULL.get(c.upper(), c) for c in w), False))
+    for q in ["G20峰会", "g20", "G20", "20峰会", "32个", "132个", "2个", "5g网络", "5G", "covid-19",
+              "COVID", "19疫情", "gdp增长", "第3季度", "3季度", "ai产业", "a股", "12345热线",
+              "1234", "2022年", "022年", "2023", "APEC", "apec会议", "G201号", "G2"]:
+        queries.append(("Latin+Han", '"%s"' % q, True))
+        queries.append(("Latin+Han", q, False))
+    n_punct = 0
+    for _ in range(400):
+        if n_punct >= 40:
+            break
+        s = han_sub(pick(), qrng.randint(3, 9), allow_sep=True)
+        if not s:
+            continue
+        n_punct += 1
+        queries.append(("spanning punctuation", '"%s"' % s, True))
+        # the same with another punctuation mark: matches only where the text has that
+        seps = [c for c in s if not (is_han(c) or is_word(c))]
+        other = qrng.choice([p for p in "，、；：,." if p not in seps])
+        queries.append(("spanning punctuation", '"%s"' % s.replace(seps[0], other, 1), True))
+        # and without it: must not match across the mark
+        queries.append(("spanning punctuation", '"%s"' % s.replace(seps[0], "", 1), True))
+    for q in ["發(fā)展", "質(zhì)量發(fā)展", "改(gǎi)革"]:
+        queries.append(("pinyin-annotated", q, False))
+        queries.append(("pinyin-annotated", '"%s"' % q, True))
+    for _ in range(15):
+        s = list(han_sub(pick(), 6) or "")
+        qrng.shuffle(s)
+        if s:
+            queries.append(("absent strings", '"%s"' % "".join(s), True))
+
+    # ---- run the engine once over all queries ----
+    qfile = os.path.join(tmp, "queries")
+    with open(qfile, "w", encoding="utf-8") as f:
+        for _, q, _ in queries:
+            f.write(q + "\n")
+    with open(qfile, encoding="utf-8") as f:
+        r = subprocess.run([SEARCH, "-d", db, "--batch", "--json", "--explain", "--no-collapse",
+                            "--size", str(NDOCS + 10), "--snippet-chars", "40"], stdin=f,
+                           capture_output=True, text=True)
+    ok(r.returncode == 0, "gongwen-search --batch runs (exit %d)" % r.returncode)
+    lines = r.stdout.splitlines()
+    ok(len(lines) == len(queries), "one answer per query (%d for %d)" % (len(lines), len(queries)))
+    if len(lines) != len(queries):
+        diag(r.stderr[-2000:])
+        return 1
+
+    # quoted phrases: the oracle normalizes them itself
+    quoted_norm = normalize_many([strip_pinyin(q[1:-1]) for _, q, qu in queries if qu])
+    qi = 0
+    stats = {}
+    failures = []
+    for (kind, q, quoted), line in zip(queries, lines):
+        res = json.loads(line)
+        if "error" in res:
+            failures.append((kind, q, "engine error %s" % res["error"]))
+            stats.setdefault(kind, [0, 0, 0, 0])
+            if quoted:
+                qi += 1
+            continue
+        got = {h["path"] for h in res["hits"]}
+        if quoted:
+            pat = quoted_norm[qi].strip(" \t\n")
+            qi += 1
+            want = {p for p, t, b in docs if find(pat, b) or find(pat, t)}
+        else:
+            words = explain_words(res["explain"]["tree"])
+            if words is None:
+                failures.append((kind, q, "unexpected explanation %s" % res["explain"]["tree"]))
+                continue
+            # the words must cover the normalized query's letters exactly, in order
+            qn = normalize_many([q])[0] if False else res["explain"]["normalized"]
+            letters = "".join(c for c in qn if is_han(c) or is_word(c))
+            if "".join(words) != letters:
+                failures.append((kind, q, "words %s do not cover %s" % (words, letters)))
+            want = {p for p, t, b in docs if all(find(w, b) or find(w, t) for w in words)}
+        st = stats.setdefault(kind, [0, 0, 0, 0])  # queries, want, got&want, got
+        st[0] += 1
+        st[1] += len(want)
+        st[2] += len(got & want)
+        st[3] += len(got)
+        if got != want:
+            failures.append((kind, q, "missing %s, extra %s" % (sorted(want - got)[:5],
+                                                                sorted(got - want)[:5])))
+    total_q = 0
+    for kind, (n, w, gw, g) in sorted(stats.items()):
+        total_q += n
+        recall = 100.0 * gw / w if w else 100.0
+        precision = 100.0 * gw / g if g else 100.0
+        bad = [f for f in failures if f[0] == kind]
+        ok(not bad and recall == 100.0 and precision == 100.0,
+           "%-28s %3d queries, %5d expected hits: recall %.2f%%, precision %.2f%%"
+           % (kind, n, w, recall, precision))
+        for f in bad[:5]:
+            diag("  %s: %s" % (f[1], f[2]))
+    ok(total_q >= 300, "at least 300 queries compared (%d)" % total_q)
+    print("1..%d" % ntests)
+    return 1 if nfail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
