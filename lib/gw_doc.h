@@ -34,19 +34,27 @@ typedef struct gw_doc {
     char *source;        /* issuing body / source, or "" */
     char *docno;         /* document number as written ("国发〔2023〕5号"), or "" */
     gw_doc_stats stats;
+    char *meta_lines;    /* the metadata lines gw_clean took out of the body, each ending
+                            in '\n' ("" when none): shown by --inspect */
 } gw_doc;
 
-/* Runs the whole pipeline on bytes[0..len). name (may be NULL) is the file name, used only
+/* Runs the whole pipeline on bytes[0..len). Memory: about 4 times len at the peak (the
+ * bytes, the decoded text, the cleaned text, scratch); the caller caps len (the
+ * indexer's max_file_size). name (may be NULL) is the file name, used only
  * to recognise HTML by extension (.html/.htm); content that is clearly HTML is parsed as
  * HTML whatever the name. rules may be NULL (built-in rules). On success fills *out (free
  * with gw_doc_free) and returns GW_OK; fails with GW_EBINARY for binary input. */
 int gw_doc_parse(const char *bytes, size_t len, const char *name, const gw_clean_rules *rules,
                  gw_doc *out, gw_err *err);
 
+/* Frees what gw_doc_parse allocated (not the struct itself); NULL is a no-op. */
 void gw_doc_free(gw_doc *d);
 
-/* Writes the --inspect JSON of a parsed document (encoding, replacement count, title,
- * date, source, docno, removal counts, text) to a malloc'ed string the caller frees. */
+/* Writes the --inspect JSON of a parsed document to a malloc'ed string the caller frees
+ * (NULL only if d is NULL). path may be NULL. Keys, in this order: path, encoding,
+ * replacements, is_html, title, date, source, docno, removed {pinyin, boilerplate,
+ * metadata, mojibake, mojibake_tails, repeated_title, joined_wraps}, metadata_lines
+ * (array of strings), bytes (of text), text. */
 char *gw_doc_to_json(const gw_doc *d, const char *path);
 
 #endif

@@ -1,0 +1,1030 @@
+/* gw_clean.c: pinyin annotations, boilerplate and metadata lines, mojibake, repeated
+ * titles, hard line wraps (see gw_clean.h).
+ *
+ * One pass over the lines; each line goes through, in order:
+ *   1. pinyin annotations removed (gw_clean_pinyin);
+ *   2. trimmed (ASCII white space, U+3000, NBSP and the other Unicode spaces); empty -> gone;
+ *   3. line rules (the table below + the user's file) on the line's key: boilerplate lines
+ *      are dropped, metadata lines go to result.meta;
+ *   4. a garbled tail ending in a broken tag is cut (cut_garbled_tail); mojibake-only
+ *      lines are dropped (is_mojibake);
+ *   5. repeated title lines dropped (only in the head of the document, see the loop);
+ * and after the pass, hard line wraps are joined (see the comment on wrap_width).
+ * Everything is linear in the input: the head is at most 20 lines, the wrap search is a
+ * histogram, rules only look at lines of at most GW_CLEAN_RULE_MAX bytes.
+ * No regular expression runs unless the user's file asks for one. */
+#include "gw_clean.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <pthread.h>
+#include <regex.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------------------- */
+/* Rules                                                                              */
+
+enum rule_action { R_DROP, R_META };
+enum rule_match { M_PREFIX, M_CONTAINS, M_SUFFIX, M_LINE, M_REGEX, M_BREADCRUMB };
+
+struct rule {
+    enum rule_action action;
+    enum rule_match match;
+    char *pat;       /* the pattern, as a key (see make_key); owned */
+    size_t plen;
+    char *also;      /* NULL, or a key the line must also contain; owned */
+    size_t alen;
+    size_t maxlen;   /* only lines whose key is at most this many bytes */
+    int has_re;
+    regex_t re;
+};
+
+struct gw_clean_rules {
+    struct rule *v;
+    size_t n, cap;
+};
+
+struct builtin_rule {
+    enum rule_action action;
+    enum rule_match match;
+    const char *pat;
+    size_t maxlen; /* 0: GW_CLEAN_RULE_MAX */
+    const char *also; /* if set, the line must also contain this */
+};
+
+/* THE built-in rule list, the one place where boilerplate and metadata lines are named.
+ * Patterns are written as keys: no spaces, ':' for '：', '(' for '（' (see gw_clean.h).
+ * Traditional and Simplified are both listed: the rules run before normalization.
+ * A user extends this list in conf/boilerplate.rules (same kinds, same matching). */
+static const struct builtin_rule builtin_rules[] = {
+    /* Breadcrumbs: "當前位置:文範網 >", "講話致辭 >領導講話稿 >", "旗幟網>>政治建設",
+     * "首页 » 新闻". A short line cut into short parts by '>' (also ＞ » ›), without
+     * sentence punctuation: see is_breadcrumb(). */
+    {R_DROP, M_BREADCRUMB, "", 0, NULL},
+    /* "當前位置:…" / "您的位置：首页" and the like, even without a '>' */
+    {R_DROP, M_PREFIX, "當前位置", 0, NULL},
+    {R_DROP, M_PREFIX, "当前位置", 0, NULL},
+    {R_DROP, M_PREFIX, "您的位置", 0, NULL},
+    {R_DROP, M_PREFIX, "你的位置", 0, NULL},
+    {R_DROP, M_PREFIX, "您现在的位置", 0, NULL},
+    {R_DROP, M_PREFIX, "您現在的位置", 0, NULL},
+    {R_DROP, M_PREFIX, "所在位置", 0, NULL},
+    {R_DROP, M_PREFIX, "您所在的位置", 0, NULL},
+    {R_DROP, M_PREFIX, "你所在的位置", 0, NULL},
+    {R_DROP, M_PREFIX, "位置:首页", 0, NULL},
+    {R_DROP, M_PREFIX, "位置:首頁", 0, NULL},
+    /* site chrome at the top of seed 001: "投稿郵箱:qizhixmt@126.com", "站內搜索:",
+     * "文字縮放:" */
+    {R_DROP, M_PREFIX, "投稿郵箱", 0, NULL},
+    {R_DROP, M_PREFIX, "投稿邮箱", 0, NULL},
+    {R_DROP, M_PREFIX, "站內搜索", 0, NULL},
+    {R_DROP, M_PREFIX, "站内搜索", 0, NULL},
+    {R_DROP, M_PREFIX, "文字縮放", 0, NULL},
+    {R_DROP, M_PREFIX, "文字缩放", 0, NULL},
+    /* font size switches: "字号：大 中 小", "【字體：大 中 小】" */
+    {R_DROP, M_CONTAINS, "字号:大中小", 60, NULL},
+    {R_DROP, M_CONTAINS, "字號:大中小", 60, NULL},
+    {R_DROP, M_CONTAINS, "字体:大中小", 60, NULL},
+    {R_DROP, M_CONTAINS, "字體:大中小", 60, NULL},
+    /* copyright notices: seed 004 ends with "版权声明:本文内容由互联网用户自发贡献…",
+     * seed 003 with "• 文章版權屬於文章作者所有,轉載請註明 https://…" */
+    {R_DROP, M_PREFIX, "版權聲明", 0, NULL},
+    {R_DROP, M_PREFIX, "版权声明", 0, NULL},
+    {R_DROP, M_CONTAINS, "文章版權屬於", 0, NULL},
+    {R_DROP, M_CONTAINS, "文章版权属于", 0, NULL},
+    {R_DROP, M_PREFIX, "版權所有", 0, NULL},
+    {R_DROP, M_PREFIX, "版权所有", 0, NULL},
+    {R_DROP, M_PREFIX, "Copyright", 0, NULL},
+    {R_DROP, M_PREFIX, "copyright", 0, NULL},
+    {R_DROP, M_CONTAINS, "©", 200, NULL},
+    /* footers: ICP licence and police registration numbers, site owner */
+    {R_DROP, M_CONTAINS, "ICP备", 200, NULL},
+    {R_DROP, M_CONTAINS, "ICP備", 200, NULL},
+    {R_DROP, M_CONTAINS, "公网安备", 200, NULL},
+    {R_DROP, M_CONTAINS, "公網安備", 200, NULL},
+    {R_DROP, M_PREFIX, "主办单位:", 0, NULL},
+    {R_DROP, M_PREFIX, "主辦單位:", 0, NULL},
+    {R_DROP, M_PREFIX, "技术支持:", 0, NULL},
+    {R_DROP, M_PREFIX, "技術支持:", 0, NULL},
+    /* share / print / close links: "分享到：", "【打印本页】【关闭窗口】", "返回顶部" */
+    {R_DROP, M_PREFIX, "分享到", 0, NULL},
+    {R_DROP, M_PREFIX, "分享至", 0, NULL},
+    {R_DROP, M_CONTAINS, "打印本页", 90, NULL},
+    {R_DROP, M_CONTAINS, "打印本頁", 90, NULL},
+    {R_DROP, M_CONTAINS, "关闭窗口", 90, NULL},
+    {R_DROP, M_CONTAINS, "關閉窗口", 90, NULL},
+    {R_DROP, M_CONTAINS, "【打印】", 90, NULL},
+    {R_DROP, M_CONTAINS, "【关闭】", 90, NULL},
+    {R_DROP, M_CONTAINS, "【關閉】", 90, NULL},
+    {R_DROP, M_CONTAINS, "扫一扫", 90, NULL},
+    {R_DROP, M_CONTAINS, "掃一掃", 90, NULL},
+    {R_DROP, M_LINE, "打印", 0, NULL},
+    {R_DROP, M_LINE, "关闭", 0, NULL},
+    {R_DROP, M_LINE, "關閉", 0, NULL},
+    {R_DROP, M_LINE, "分享", 0, NULL},
+    {R_DROP, M_LINE, "收藏", 0, NULL},
+    {R_DROP, M_LINE, "返回顶部", 0, NULL},
+    {R_DROP, M_LINE, "返回頂部", 0, NULL},
+    {R_DROP, M_LINE, "回到顶部", 0, NULL},
+    {R_DROP, M_LINE, "网站地图", 0, NULL},
+    {R_DROP, M_LINE, "網站地圖", 0, NULL},
+    {R_DROP, M_LINE, "联系我们", 0, NULL},
+    {R_DROP, M_LINE, "聯繫我們", 0, NULL},
+    /* navigation between articles */
+    {R_DROP, M_PREFIX, "上一篇", 0, NULL},
+    {R_DROP, M_PREFIX, "下一篇", 0, NULL},
+    {R_DROP, M_PREFIX, "上一條:", 0, NULL},
+    {R_DROP, M_PREFIX, "下一條:", 0, NULL},
+    {R_DROP, M_PREFIX, "上一条:", 0, NULL},
+    {R_DROP, M_PREFIX, "下一条:", 0, NULL},
+    /* counters */
+    {R_DROP, M_PREFIX, "浏览次数", 0, NULL},
+    {R_DROP, M_PREFIX, "瀏覽次數", 0, NULL},
+    {R_DROP, M_PREFIX, "点击数", 0, NULL},
+    {R_DROP, M_PREFIX, "點擊數", 0, NULL},
+    {R_DROP, M_PREFIX, "阅读次数", 0, NULL},
+    {R_DROP, M_PREFIX, "閱讀次數", 0, NULL},
+    /* a lone "專題" (topics link) after the copyright line of seed 003 */
+    {R_DROP, M_LINE, "專題", 0, NULL},
+    {R_DROP, M_LINE, "专题", 0, NULL},
+
+    /* ---- metadata lines: out of the body, into gw_meta ---- */
+    /* source: "來源:旗幟網2023年09月18日09:48", "(新聞來源:武山縣融媒體中心 轉載:李俊鋒)" */
+    {R_META, M_PREFIX, "來源:", 300, NULL},
+    {R_META, M_PREFIX, "来源:", 300, NULL},
+    {R_META, M_PREFIX, "新聞來源:", 300, NULL},
+    {R_META, M_PREFIX, "新闻来源:", 300, NULL},
+    {R_META, M_PREFIX, "(新聞來源:", 300, NULL},
+    {R_META, M_PREFIX, "(新闻来源:", 300, NULL},
+    {R_META, M_PREFIX, "(來源:", 300, NULL},
+    {R_META, M_PREFIX, "(来源:", 300, NULL},
+    {R_META, M_PREFIX, "信息來源:", 300, NULL},
+    {R_META, M_PREFIX, "信息来源:", 300, NULL},
+    {R_META, M_PREFIX, "文章來源:", 300, NULL},
+    {R_META, M_PREFIX, "文章来源:", 300, NULL},
+    {R_META, M_PREFIX, "稿源:", 300, NULL},
+    /* publication date (not "时间:" alone: in a notice that is the meeting's time) */
+    {R_META, M_PREFIX, "發布時間:", 300, NULL},
+    {R_META, M_PREFIX, "发布时间:", 300, NULL},
+    {R_META, M_PREFIX, "發佈時間:", 300, NULL},
+    {R_META, M_PREFIX, "發布日期:", 300, NULL},
+    {R_META, M_PREFIX, "发布日期:", 300, NULL},
+    {R_META, M_PREFIX, "发表时间:", 300, NULL},
+    {R_META, M_PREFIX, "發表時間:", 300, NULL},
+    {R_META, M_PREFIX, "成文日期:", 300, NULL},
+    {R_META, M_PREFIX, "更新时间:", 300, NULL},
+    {R_META, M_PREFIX, "更新時間:", 300, NULL},
+    /* "时间：2023-09-18 来源：新华网": a bare 时间/日期 label only with a source on the line */
+    {R_META, M_PREFIX, "时间:", 200, "来源:"},
+    {R_META, M_PREFIX, "時間:", 200, "來源:"},
+    {R_META, M_PREFIX, "日期:", 200, "来源:"},
+    {R_META, M_PREFIX, "日期:", 200, "來源:"},
+    /* government information-disclosure header: 索引号 / 发文机关 / 发文字号 / 标题 ... */
+    {R_META, M_PREFIX, "索引号:", 300, NULL},
+    {R_META, M_PREFIX, "索引號:", 300, NULL},
+    {R_META, M_PREFIX, "发文机关:", 300, NULL},
+    {R_META, M_PREFIX, "發文機關:", 300, NULL},
+    {R_META, M_PREFIX, "发布机构:", 300, NULL},
+    {R_META, M_PREFIX, "發布機構:", 300, NULL},
+    {R_META, M_PREFIX, "发文字号:", 300, NULL},
+    {R_META, M_PREFIX, "發文字號:", 300, NULL},
+    {R_META, M_PREFIX, "文号:", 300, NULL},
+    {R_META, M_PREFIX, "文號:", 300, NULL},
+    {R_META, M_PREFIX, "主题分类:", 300, NULL},
+    {R_META, M_PREFIX, "主題分類:", 300, NULL},
+    {R_META, M_PREFIX, "标题:", 300, NULL},
+    {R_META, M_PREFIX, "標題:", 300, NULL},
+    /* editors: "( 編輯:鄂歆奕   送簽:閆奕   簽發:趙品 )", "责任编辑：…", "作者：…" */
+    {R_META, M_PREFIX, "(編輯:", 300, NULL},
+    {R_META, M_PREFIX, "(编辑:", 300, NULL},
+    {R_META, M_PREFIX, "編輯:", 300, NULL},
+    {R_META, M_PREFIX, "编辑:", 300, NULL},
+    {R_META, M_PREFIX, "責任編輯", 300, NULL},
+    {R_META, M_PREFIX, "责任编辑", 300, NULL},
+    {R_META, M_PREFIX, "(責任編輯", 300, NULL},
+    {R_META, M_PREFIX, "(责任编辑", 300, NULL},
+    {R_META, M_PREFIX, "【責任編輯", 300, NULL},
+    {R_META, M_PREFIX, "【责任编辑", 300, NULL},
+    {R_META, M_PREFIX, "作者:", 300, NULL},
+    {R_META, M_PREFIX, "轉載:", 300, NULL},
+    {R_META, M_PREFIX, "转载:", 300, NULL},
+    /* providers: "本版文图由 市委直属机关工委 提供", "（市委办公室供稿）" */
+    {R_META, M_PREFIX, "本版文图由", 300, NULL},
+    {R_META, M_PREFIX, "本版文圖由", 300, NULL},
+    {R_META, M_PREFIX, "供稿:", 300, NULL},
+    {R_META, M_SUFFIX, "供稿", 90, NULL},
+    {R_META, M_SUFFIX, "供稿)", 90, NULL},
+};
+
+/* ---------------------------------------------------------------------------------- */
+/* Characters                                                                          */
+
+int gw_clean_is_han(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x323AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x2F800 && cp <= 0x2FA1F) || cp == 0x3007;
+}
+
+static inline int is_space_cp(uint32_t cp)
+{
+    if (cp > 0x3000) return cp == 0xFEFF; /* most of the text: Han, CJK punctuation */
+    return cp == ' ' || cp == '\t' || cp == '\f' || cp == '\v' || cp == '\r' || cp == 0 ||
+           cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F ||
+           cp == 0x205F;
+}
+
+/* Decodes one code point. ASCII and well-formed three-byte sequences (Han, CJK
+ * punctuation: nearly all of a Chinese text) without a call; anything else, invalid
+ * bytes included, through gw_utf8_next. */
+static inline size_t next_cp(const char *s, size_t len, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned c = u[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if ((c & 0xF0) == 0xE0 && len >= 3 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        uint32_t v = (c & 0x0Fu) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu);
+        if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) {
+            *cp = v;
+            return 3;
+        }
+    }
+    return gw_utf8_next(s, len, cp);
+}
+
+/* The code point that ends exactly at s[end] (0 when none or not well-formed). */
+static uint32_t cp_before(const char *s, size_t end)
+{
+    if (end == 0) return 0;
+    size_t q = end - 1;
+    while (q > 0 && end - q < 4 && ((unsigned char)s[q] & 0xC0) == 0x80) q--;
+    uint32_t cp;
+    if (next_cp(s + q, end - q, &cp) != end - q) return 0;
+    return cp;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Pinyin annotations                                                                  */
+
+/* Letters of a pinyin syllable: 1 = plain letter, 2 = letter carrying a tone mark,
+ * 3 = combining tone mark (decomposed input: "a" U+0304), 0 = not a pinyin letter. */
+static int pinyin_class(uint32_t cp)
+{
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) return 1;
+    switch (cp) {
+    case 0xFC: case 0xEA: case 0xDC: /* ü ê Ü */
+        return 1;
+    case 0x101: case 0xE1: case 0x1CE: case 0xE0:   /* ā á ǎ à */
+    case 0x113: case 0xE9: case 0x11B: case 0xE8:   /* ē é ě è */
+    case 0x12B: case 0xED: case 0x1D0: case 0xEC:   /* ī í ǐ ì */
+    case 0x14D: case 0xF3: case 0x1D2: case 0xF2:   /* ō ó ǒ ò */
+    case 0x16B: case 0xFA: case 0x1D4: case 0xF9:   /* ū ú ǔ ù */
+    case 0x1D6: case 0x1D8: case 0x1DA: case 0x1DC: /* ǖ ǘ ǚ ǜ */
+    case 0x1EBF: case 0x1EC1:                       /* ế ề */
+    case 0x144: case 0x148: case 0x1F9: case 0x1E3F: /* ń ň ǹ ḿ */
+    case 0x100: case 0xC1: case 0x1CD: case 0xC0:   /* capitals: Ā Á Ǎ À ... */
+    case 0x112: case 0xC9: case 0x11A: case 0xC8:
+    case 0x12A: case 0xCD: case 0x1CF: case 0xCC:
+    case 0x14C: case 0xD3: case 0x1D1: case 0xD2:
+    case 0x16A: case 0xDA: case 0x1D3: case 0xD9:
+    case 0x1D5: case 0x1D7: case 0x1D9: case 0x1DB:
+        return 2;
+    case 0x300: case 0x301: case 0x304: case 0x30C: /* combining grave acute macron caron */
+        return 3;
+    default:
+        return 0;
+    }
+}
+
+/* If s[0..len) starts with an annotation body "fā)" (after the opening paren), returns
+ * its length including the closing paren, else 0. */
+static size_t pinyin_body(const char *s, size_t len)
+{
+    size_t i = 0;
+    int letters = 0, toned = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = next_cp(s + i, len - i, &cp);
+        if (cp == ')' || cp == 0xFF09) {
+            if (letters >= 1 && toned) return i + k;
+            return 0;
+        }
+        int c = pinyin_class(cp);
+        if (c == 0) return 0;
+        if (c == 3) {
+            if (letters == 0) return 0; /* a mark must follow a letter */
+            toned = 1;
+        } else {
+            if (++letters > 7) return 0;
+            if (c == 2) toned = 1;
+        }
+        i += k;
+    }
+    return 0;
+}
+
+size_t gw_clean_pinyin(const char *s, size_t len, gw_buf *out)
+{
+    /* Only the opening parens are looked at ('(' or U+FF08 = EF BC 88); the character
+     * before one is decoded backwards. After a removed annotation the previous character
+     * is the closing paren, so "發(fā)(fā)" loses only the first (as gw_query does). */
+    size_t i = 0, copied = 0, count = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t open;
+        if (c == '(')
+            open = 1;
+        else if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xBC &&
+                 (unsigned char)s[i + 2] == 0x88)
+            open = 3;
+        else {
+            i++;
+            continue;
+        }
+        if (gw_clean_is_han(cp_before(s, i))) {
+            size_t b = pinyin_body(s + i + open, len - i - open);
+            if (b) {
+                gw_buf_append(out, s + copied, i - copied);
+                i += open + b;
+                copied = i;
+                count++;
+                continue;
+            }
+        }
+        i += open;
+    }
+    gw_buf_append(out, s + copied, len - copied);
+    return count;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Keys                                                                                */
+
+/* The key of a line: white space removed, ： （ ） ＞ ｜ » › folded to ASCII. Rules and
+ * repeated-title detection compare keys, so "來 源：" and "來源:" are the same. */
+static void make_key(const char *s, size_t len, gw_buf *key)
+{
+    gw_buf_reset(key);
+    gw_buf_reserve(key, len + 1);
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = next_cp(s + i, len - i, &cp);
+        if (is_space_cp(cp)) {
+            i += k;
+            continue;
+        }
+        char c = 0;
+        switch (cp) {
+        case 0xFF1A: c = ':'; break;
+        case 0xFF08: c = '('; break;
+        case 0xFF09: c = ')'; break;
+        case 0xFF1E: case 0xBB: case 0x203A: c = '>'; break;
+        case 0xFF5C: c = '|'; break;
+        default: break;
+        }
+        if (c)
+            gw_buf_putc(key, c);
+        else
+            gw_buf_append(key, s + i, k);
+        i += k;
+    }
+    key->data[key->len] = '\0';
+}
+
+static int is_sentence_punct(uint32_t cp)
+{
+    return cp == 0x3002 || cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF01 || cp == 0xFF1F ||
+           cp == 0x3001 || cp == ',' || cp == ';' || cp == '!' || cp == 0xFF0E;
+}
+
+/* A breadcrumb: at most 120 bytes, at least one '>', no sentence punctuation, every part
+ * between '>' at most 36 bytes (12 Han) and not all parts empty, no digit next to a '>'
+ * ("温度>30℃" is a comparison), no colon ("结论：甲>乙"; "当前位置：首页 > 新闻" is caught
+ * by its own prefix rule). */
+static int is_breadcrumb(const char *key, size_t len)
+{
+    if (len > 120 || !memchr(key, '>', len)) return 0;
+    size_t part = 0, nonempty = 0, i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = next_cp(key + i, len - i, &cp);
+        if (cp == '>') {
+            if ((i > 0 && key[i - 1] >= '0' && key[i - 1] <= '9') ||
+                (i + 1 < len && key[i + 1] >= '0' && key[i + 1] <= '9'))
+                return 0;
+            if (part) nonempty++;
+            part = 0;
+        } else {
+            if (is_sentence_punct(cp) || cp == '<' || cp == '=' || cp == ':') return 0;
+            part += k;
+            if (part > 36) return 0;
+        }
+        i += k;
+    }
+    if (part) nonempty++;
+    return nonempty >= 1;
+}
+
+static int rule_matches(const struct rule *r, const char *key, size_t klen)
+{
+    if (klen > r->maxlen) return 0;
+    if (r->also && !memmem(key, klen, r->also, r->alen)) return 0;
+    switch (r->match) {
+    case M_PREFIX:
+        return klen >= r->plen && memcmp(key, r->pat, r->plen) == 0;
+    case M_SUFFIX:
+        return klen >= r->plen && memcmp(key + klen - r->plen, r->pat, r->plen) == 0;
+    case M_LINE:
+        return klen == r->plen && memcmp(key, r->pat, r->plen) == 0;
+    case M_CONTAINS:
+        return memmem(key, klen, r->pat, r->plen) != NULL;
+    case M_BREADCRUMB:
+        return is_breadcrumb(key, klen);
+    case M_REGEX:
+        /* key is NUL-terminated by gw_buf */
+        return r->has_re && regexec(&r->re, key, 0, NULL, 0) == 0;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Rule objects                                                                        */
+
+static void rules_add(gw_clean_rules *rs, enum rule_action a, enum rule_match m,
+                      const char *pat, size_t plen, size_t maxlen, const char *also)
+{
+    if (rs->n == rs->cap) {
+        rs->cap = rs->cap ? rs->cap * 2 : 64;
+        rs->v = gw_xrealloc(rs->v, rs->cap * sizeof *rs->v);
+    }
+    struct rule *r = &rs->v[rs->n++];
+    memset(r, 0, sizeof *r);
+    r->action = a;
+    r->match = m;
+    if (m == M_REGEX) {
+        r->pat = gw_xstrndup(pat, plen);
+        r->plen = plen;
+    } else {
+        gw_buf key = {0};
+        make_key(pat, plen, &key);
+        r->pat = gw_buf_steal(&key, &r->plen);
+    }
+    r->maxlen = maxlen ? maxlen : GW_CLEAN_RULE_MAX;
+    if (also) {
+        gw_buf key = {0};
+        make_key(also, strlen(also), &key);
+        r->also = gw_buf_steal(&key, &r->alen);
+    }
+}
+
+void gw_clean_rules_free(gw_clean_rules *rs)
+{
+    if (!rs) return;
+    for (size_t i = 0; i < rs->n; i++) {
+        free(rs->v[i].pat);
+        free(rs->v[i].also);
+        if (rs->v[i].has_re) regfree(&rs->v[i].re);
+    }
+    free(rs->v);
+    free(rs);
+}
+
+size_t gw_clean_rules_count(const gw_clean_rules *rs)
+{
+    return rs ? rs->n : 0;
+}
+
+static char *trim_ascii(char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = 0;
+    return s;
+}
+
+/* One user rule: "[drop|meta] KIND:PATTERN". 0 ok, -1 bad (err set). */
+static int parse_user_rule(gw_clean_rules *rs, char *line, const char *path, int lineno,
+                           gw_err *err)
+{
+    enum rule_action a = R_DROP;
+    if (strncmp(line, "drop ", 5) == 0 || strncmp(line, "drop\t", 5) == 0) {
+        line = trim_ascii(line + 5);
+    } else if (strncmp(line, "meta ", 5) == 0 || strncmp(line, "meta\t", 5) == 0) {
+        a = R_META;
+        line = trim_ascii(line + 5);
+    }
+    static const struct { const char *name; enum rule_match m; } kinds[] = {
+        {"prefix:", M_PREFIX}, {"contains:", M_CONTAINS}, {"suffix:", M_SUFFIX},
+        {"line:", M_LINE},     {"regex:", M_REGEX},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t nl = strlen(kinds[k].name);
+        if (strncmp(line, kinds[k].name, nl) != 0) continue;
+        const char *pat = line + nl;
+        if (!*pat) {
+            gw_err_set(err, GW_EINVAL, "%s:%d: empty pattern after '%s'", path, lineno,
+                       kinds[k].name);
+            return -1;
+        }
+        rules_add(rs, a, kinds[k].m, pat, strlen(pat), 0, NULL);
+        struct rule *r = &rs->v[rs->n - 1];
+        if (r->plen == 0) {
+            rs->n--;
+            free(r->pat);
+            gw_err_set(err, GW_EINVAL, "%s:%d: pattern is only white space", path, lineno);
+            return -1;
+        }
+        if (kinds[k].m == M_REGEX) {
+            int rc = regcomp(&r->re, r->pat, REG_EXTENDED | REG_NOSUB);
+            if (rc != 0) {
+                char msg[128];
+                regerror(rc, &r->re, msg, sizeof msg);
+                rs->n--;
+                free(r->pat);
+                gw_err_set(err, GW_EINVAL, "%s:%d: bad regular expression: %s", path, lineno,
+                           msg);
+                return -1;
+            }
+            r->has_re = 1;
+        }
+        return 0;
+    }
+    gw_err_set(err, GW_EINVAL,
+               "%s:%d: expected '[drop|meta] prefix:|contains:|suffix:|line:|regex:PATTERN'",
+               path, lineno);
+    return -1;
+}
+
+gw_clean_rules *gw_clean_rules_new(const char *user_rules_path, gw_err *err)
+{
+    gw_clean_rules *rs = gw_xcalloc(1, sizeof *rs);
+    for (size_t i = 0; i < sizeof builtin_rules / sizeof builtin_rules[0]; i++) {
+        const struct builtin_rule *b = &builtin_rules[i];
+        rules_add(rs, b->action, b->match, b->pat, strlen(b->pat), b->maxlen, b->also);
+    }
+    if (!user_rules_path) return rs;
+    FILE *f = fopen(user_rules_path, "r");
+    if (!f) {
+        gw_err_set(err, errno == ENOENT ? GW_ENOTFOUND : GW_EIO, "%s: %s", user_rules_path,
+                   strerror(errno));
+        gw_clean_rules_free(rs);
+        return NULL;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0;
+    while (getline(&line, &cap, f) >= 0) {
+        lineno++;
+        char *l = trim_ascii(line);
+        if (!*l || *l == '#') continue;
+        if (parse_user_rule(rs, l, user_rules_path, lineno, err) != 0) {
+            free(line);
+            fclose(f);
+            gw_clean_rules_free(rs);
+            return NULL;
+        }
+    }
+    free(line);
+    fclose(f);
+    return rs;
+}
+
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static gw_clean_rules *builtin_only;
+static void builtin_init(void)
+{
+    builtin_only = gw_clean_rules_new(NULL, NULL);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Mojibake                                                                            */
+
+/* Common Han characters: GB2312 level 1 (the 3,755 most used Simplified characters) and
+ * Big5 level 1 (the 5,401 most used Traditional ones), read once through glibc's iconv.
+ * Mojibake made of valid but improbable characters (UTF-8 read as GBK: 鍏氱殑…) is mostly
+ * outside both; ordinary text of either script is almost entirely inside. */
+static uint8_t common_bits[(0x9FFF - 0x4E00 + 8) / 8];
+static int common_ok;
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+
+static void common_add(iconv_t cd, unsigned hi, unsigned lo)
+{
+    char in[2] = {(char)hi, (char)lo};
+    unsigned char out[8];
+    char *ip = in, *op = (char *)out;
+    size_t il = 2, ol = sizeof out;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || (sizeof out - ol) != 4) return;
+    uint32_t cp = out[0] | out[1] << 8 | out[2] << 16 | (uint32_t)out[3] << 24;
+    if (cp >= 0x4E00 && cp <= 0x9FFF) common_bits[(cp - 0x4E00) >> 3] |= 1u << ((cp - 0x4E00) & 7);
+}
+
+static void common_init(void)
+{
+    iconv_t gb = iconv_open("UTF-32LE", "GB2312");
+    iconv_t b5 = iconv_open("UTF-32LE", "BIG5");
+    if (gb != (iconv_t)-1) {
+        for (unsigned hi = 0xB0; hi <= 0xD7; hi++)
+            for (unsigned lo = 0xA1; lo <= 0xFE; lo++) common_add(gb, hi, lo);
+        iconv_close(gb);
+    }
+    if (b5 != (iconv_t)-1) {
+        for (unsigned hi = 0xA4; hi <= 0xC6; hi++) {
+            for (unsigned lo = 0x40; lo <= 0x7E; lo++) common_add(b5, hi, lo);
+            if (hi < 0xC6)
+                for (unsigned lo = 0xA1; lo <= 0xFE; lo++) common_add(b5, hi, lo);
+        }
+        iconv_close(b5);
+    }
+    /* Without the tables, no character is rare: the check falls back to the strong signs. */
+    common_ok = gb != (iconv_t)-1 && b5 != (iconv_t)-1;
+}
+
+static int is_common_han(uint32_t cp)
+{
+    if (!common_ok) return gw_clean_is_han(cp);
+    return cp >= 0x4E00 && cp <= 0x9FFF &&
+           (common_bits[(cp - 0x4E00) >> 3] >> ((cp - 0x4E00) & 7) & 1);
+}
+
+/* Strong signs of a decoding accident: U+FFFD, control characters, private use, an ASCII
+ * '?' (Chinese text writes ？), Latin-1 letters and symbols (UTF-8 read as Latin-1: "å…š")
+ * except the ones Chinese text uses (° ± · × ÷ § © ®), box drawing, half-width katakana
+ * (GBK read as Shift_JIS). */
+static int is_strong_bad(uint32_t cp)
+{
+    if (cp == 0xFFFD || cp == '?' || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return 1;
+    if (cp >= 0xA1 && cp <= 0xFF)
+        return !(cp == 0xA7 || cp == 0xA9 || cp == 0xAE || cp == 0xB0 || cp == 0xB1 ||
+                 cp == 0xB7 || cp == 0xD7 || cp == 0xF7);
+    return (cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0x2500 && cp <= 0x257F) ||
+           (cp >= 0xFF61 && cp <= 0xFF9F);
+}
+
+/* One decoding pass over a kept line: what the mojibake test, the wrap detection and
+ * the head-of-document test need. */
+struct line_scan {
+    size_t chars;      /* code points */
+    size_t cols;       /* display columns: Han and full-width count 2 */
+    size_t n, strong, rare, common; /* non-space characters and their kinds */
+    uint32_t first, last;
+};
+
+static void scan_line(const char *s, size_t len, struct line_scan *ls)
+{
+    memset(ls, 0, sizeof *ls);
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = next_cp(s + i, len - i, &cp);
+        i += k;
+        if (ls->chars == 0) ls->first = cp;
+        ls->last = cp;
+        ls->chars++;
+        ls->cols += (cp >= 0x2E80 && !(cp >= 0xFF61 && cp <= 0xFFDC)) ? 2 : 1;
+        if (cp >= 0x4E00 && cp <= 0x9FFF) { /* the common case first */
+            ls->n++;
+            if (is_common_han(cp))
+                ls->common++;
+            else
+                ls->rare++;
+            continue;
+        }
+        if (is_space_cp(cp) && cp != 0) continue;
+        ls->n++;
+        if (cp < 0x80 && cp != '?' && cp >= 0x20 && cp != 0x7F) continue;
+        if (is_strong_bad(cp))
+            ls->strong++;
+        else if (gw_clean_is_han(cp))
+            ls->rare++;
+    }
+}
+
+/* A mojibake-only line. Counted over non-space characters (n):
+ *  - half or more common Han characters: never (a normal Chinese line);
+ *  - half or more strong signs (see is_strong_bad): yes;
+ *  - at least 6 characters of which 70% or more are strong signs or rare Han: yes.
+ * Ordinary text has well under 5% rare characters; names with rare characters sit in
+ * lines that are still mostly common characters. Known blind spot: GBK read as Big5
+ * gives common Traditional characters (絨腔膘…), which this test cannot tell from text. */
+static int is_mojibake(const struct line_scan *ls)
+{
+    if (ls->n == 0) return 0;
+    if (ls->common * 2 >= ls->n) return 0;
+    if (ls->strong * 2 >= ls->n) return 1;
+    return ls->n >= 6 && (ls->strong + ls->rare) * 10 >= ls->n * 7;
+}
+
+/* A garbled tail: the line ends in a broken tag ("?/P>" or "</P>", tag 1-6 letters),
+ * markup that never belongs in a Chinese line. The tag is cut; so is the run before it
+ * that starts at an ASCII '?' right after a Han character and holds no Chinese
+ * punctuation, at most 30 characters back ("擔當?shù)牧己眯蜗蟆?/P>" -> "擔當").
+ * Returns the new length (== len when nothing was cut). */
+static size_t cut_garbled_tail(const char *s, size_t len)
+{
+    if (len < 3 || s[len - 1] != '>') return len;
+    size_t j = len - 1, letters = 0;
+    while (j > 0 && ((s[j - 1] >= 'A' && s[j - 1] <= 'Z') || (s[j - 1] >= 'a' && s[j - 1] <= 'z'))) {
+        j--;
+        letters++;
+    }
+    if (letters < 1 || letters > 6 || j < 2 || s[j - 1] != '/') return len;
+    j--; /* at '/' */
+    if (s[j - 1] != '?' && s[j - 1] != '<') return len;
+    size_t cut = j - 1;
+    /* walk back over the tail, looking for the earliest '?' that follows a Han char */
+    size_t chars = 0, best = cut, p = cut;
+    while (p > 0 && chars < 30) {
+        size_t q = p - 1;
+        while (q > 0 && ((unsigned char)s[q] & 0xC0) == 0x80) q--;
+        uint32_t cp;
+        gw_utf8_next(s + q, p - q, &cp);
+        if (cp != '?' && (is_sentence_punct(cp) || cp == 0x201C || cp == 0x201D ||
+                          cp == 0xFF1A || cp == ':' || cp == ' ')) break;
+        if (cp == '?' && q > 0) {
+            size_t r = q - 1;
+            while (r > 0 && ((unsigned char)s[r] & 0xC0) == 0x80) r--;
+            uint32_t pc;
+            gw_utf8_next(s + r, q - r, &pc);
+            if (gw_clean_is_han(pc)) best = q;
+        }
+        p = q;
+        chars++;
+    }
+    return best;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* The pass                                                                            */
+
+struct kline {
+    size_t off, len;   /* in the work buffer */
+    size_t cols;       /* display columns (Han and full-width = 2) */
+    uint32_t first, last;
+    int indented;      /* the raw line started with white space: a new paragraph */
+};
+
+static int is_digit_cp(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+/* Hard line wraps. A text exported with a fixed width W has most of its lines W columns
+ * long (give or take a few: a wrap never splits a character, and CJK line-breaking
+ * rules keep some punctuation off a line start) and no line longer than W. So:
+ *  - W is the longest line length (in columns) such that at most 5% (+2) of the lines
+ *    are longer, and at least 3 lines and at least 30% of the lines of 20+ columns lie
+ *    in [W - tol, W], tol = max(6, W/10); 30 <= W <= 512 columns.
+ *    A text of unwrapped paragraphs (all the seeds) has no such W: its lines vary
+ *    wildly in length.
+ *  - Line A is joined with the next line B when A is a full line (A >= W - tol columns),
+ *    A ends with a Han character or with ，、 (which never end a paragraph), and B
+ *    starts with a Han character, a digit or Chinese closing punctuation, without
+ *    indentation (an indented line starts a paragraph).
+ * Short lines (headings, captions like the ones heading seed 004) are never full lines,
+ * so they are never joined. Joined lines are concatenated without a space (Chinese has
+ * none between characters). Returns W, or 0 when the text is not hard-wrapped. */
+/* Wrap widths beyond this are not looked for: exports wrap at 60-160 columns, and a
+ * histogram this size keeps the search linear in the number of lines. */
+#define WRAP_MAX_COLS 512
+
+static size_t wrap_width(const struct kline *ls, size_t n, size_t *tol_out)
+{
+    static const size_t H = WRAP_MAX_COLS + 1; /* hist[H - 1]: longer than WRAP_MAX_COLS */
+    size_t *hist = gw_xcalloc(H, sizeof *hist);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ls[i].cols < 20) continue;
+        hist[ls[i].cols < H - 1 ? ls[i].cols : H - 1]++;
+        m++;
+    }
+    size_t W = 0;
+    if (m >= 3) {
+        size_t skip_max = m / 20 + 2, longer = hist[H - 1];
+        for (size_t w = H - 2; w >= 30 && longer <= skip_max; w--) {
+            if (hist[w]) {
+                size_t tol = w / 10 > 6 ? w / 10 : 6, near = 0;
+                for (size_t t = w - tol; t <= w; t++) near += hist[t];
+                if (near >= 3 && near * 10 >= m * 3) {
+                    W = w;
+                    *tol_out = tol;
+                    break;
+                }
+            }
+            longer += hist[w];
+        }
+    }
+    free(hist);
+    return W;
+}
+
+static int joinable(const struct kline *a, const struct kline *b, size_t W, size_t tol)
+{
+    if (a->cols + tol < W || a->cols > W) return 0;
+    if (b->indented) return 0;
+    int a_ok = gw_clean_is_han(a->last) || a->last == 0xFF0C || a->last == 0x3001;
+    uint32_t f = b->first;
+    int b_ok = gw_clean_is_han(f) || is_digit_cp(f) || f == 0xFF0C || f == 0x3002 ||
+               f == 0x3001 || f == 0xFF1B || f == 0xFF1A || f == 0xFF01 || f == 0xFF1F ||
+               f == 0x201D || f == 0x300B || f == 0xFF09;
+    return a_ok && b_ok;
+}
+
+/* Trims s[0..*len) in place (returns the new start); sets *indented if it began with
+ * white space. */
+static const char *trim_line(const char *s, size_t *len, int *indented)
+{
+    size_t b = 0, e = *len;
+    *indented = 0;
+    while (b < e) {
+        uint32_t cp;
+        size_t k = next_cp(s + b, e - b, &cp);
+        if (!is_space_cp(cp)) break;
+        b += k;
+        *indented = 1;
+    }
+    while (e > b) {
+        size_t q = e - 1;
+        while (q > b && ((unsigned char)s[q] & 0xC0) == 0x80) q--;
+        uint32_t cp;
+        gw_utf8_next(s + q, e - q, &cp);
+        if (!is_space_cp(cp)) break;
+        e = q;
+    }
+    *len = e - b;
+    return s + b;
+}
+
+int gw_clean_run(const gw_clean_rules *rules, const char *text, size_t len,
+                 gw_clean_result *out, gw_err *err)
+{
+    if (!text || !out) {
+        if (out) memset(out, 0, sizeof *out);
+        return gw_err_set(err, GW_EINVAL, "gw_clean_run: NULL argument");
+    }
+    memset(out, 0, sizeof *out);
+    if (!rules) {
+        pthread_once(&builtin_once, builtin_init);
+        rules = builtin_only;
+    }
+    pthread_once(&common_once, common_init);
+
+    gw_buf work = {0}, meta = {0}, line = {0}, key = {0}, headkeys = {0};
+    struct kline *ls = NULL;
+    size_t nl = 0, capl = 0;
+    int in_head = 1;
+    size_t head_lines = 0; /* the head ends after 20 lines: the search stays linear */
+    /* keys of the lines kept in the head, '\n'-separated: repeated titles are found here */
+    gw_clean_stats st = {0};
+
+    size_t pos = 0;
+    while (pos < len) {
+        /* a line ends at "\n", "\r\n" or a lone "\r" (old Mac exports) */
+        const char *raw = text + pos;
+        const char *nlp = memchr(raw, '\n', len - pos);
+        size_t rlen = nlp ? (size_t)(nlp - raw) : len - pos;
+        const char *crp = memchr(raw, '\r', rlen);
+        if (crp) rlen = (size_t)(crp - raw);
+        size_t e = pos + rlen;
+        if (e >= len)
+            pos = len;
+        else if (text[e] == '\r' && e + 1 < len && text[e + 1] == '\n')
+            pos = e + 2;
+        else
+            pos = e + 1;
+
+        gw_buf_reset(&line);
+        st.pinyin += gw_clean_pinyin(raw, rlen, &line);
+        size_t llen = line.len;
+        int indented;
+        const char *l = trim_line(line.data ? line.data : "", &llen, &indented);
+        if (llen == 0) continue;
+
+        /* Rules and repeated titles compare keys; a line too long for a rule is a
+         * paragraph, and ends the head: no key needed. */
+        int action = -1, has_key = llen <= GW_CLEAN_RULE_MAX;
+        if (has_key) {
+            make_key(l, llen, &key);
+            if (key.len <= GW_CLEAN_RULE_MAX) {
+                for (size_t r = 0; r < rules->n; r++) {
+                    if (rule_matches(&rules->v[r], key.data, key.len)) {
+                        action = rules->v[r].action;
+                        break;
+                    }
+                }
+            }
+        }
+        if (action == R_DROP) {
+            st.boilerplate++;
+            continue;
+        }
+        if (action == R_META) {
+            gw_buf_append(&meta, l, llen);
+            gw_buf_putc(&meta, '\n');
+            st.metadata++;
+            continue;
+        }
+        size_t cut = cut_garbled_tail(l, llen);
+        if (cut != llen) {
+            st.mojibake_tails++;
+            size_t c2 = cut;
+            int dummy;
+            l = trim_line(l, &c2, &dummy);
+            llen = c2;
+            if (llen == 0) continue;
+            if (has_key) make_key(l, llen, &key);
+        }
+        struct line_scan sc;
+        scan_line(l, llen, &sc);
+        if (is_mojibake(&sc)) {
+            st.mojibake++;
+            continue;
+        }
+        if (in_head && ++head_lines > 20) in_head = 0;
+        if (in_head) {
+            /* Repeated titles: while no paragraph (60+ characters) has been kept yet (and
+             * at most 20 lines), a line whose key equals the key of a line already kept is
+             * dropped. Later
+             * repetitions are text (a speech may repeat a slogan line on purpose). */
+            int dup = 0;
+            size_t p = 0;
+            while (has_key && p < headkeys.len) {
+                const char *e = memchr(headkeys.data + p, '\n', headkeys.len - p);
+                size_t kl = (size_t)(e - (headkeys.data + p));
+                if (kl == key.len && memcmp(headkeys.data + p, key.data, kl) == 0) {
+                    dup = 1;
+                    break;
+                }
+                p += kl + 1;
+            }
+            if (dup) {
+                st.repeated_title++;
+                continue;
+            }
+            if (sc.chars >= 60 || !has_key) {
+                in_head = 0;
+            } else {
+                gw_buf_append(&headkeys, key.data, key.len);
+                gw_buf_putc(&headkeys, '\n');
+            }
+        }
+        if (nl == capl) {
+            capl = capl ? capl * 2 : 64;
+            ls = gw_xrealloc(ls, capl * sizeof *ls);
+        }
+        struct kline *k = &ls[nl++];
+        k->off = work.len;
+        k->len = llen;
+        k->cols = sc.cols;
+        k->first = sc.first;
+        k->last = sc.last;
+        k->indented = indented;
+        gw_buf_append(&work, l, llen);
+    }
+
+    size_t tol = 0, W = wrap_width(ls, nl, &tol);
+    gw_buf body = {0};
+    gw_buf_reserve(&body, work.len + nl + 1);
+    body.data[0] = '\0';
+    for (size_t i = 0; i < nl; i++) {
+        if (i > 0) {
+            if (W && joinable(&ls[i - 1], &ls[i], W, tol))
+                st.joined_wraps++;
+            else
+                gw_buf_putc(&body, '\n');
+        }
+        gw_buf_append(&body, work.data + ls[i].off, ls[i].len);
+    }
+    /* NUL cannot appear in a C string the rest of the pipeline passes around */
+    for (size_t i = 0; i < body.len; i++)
+        if (body.data[i] == 0) body.data[i] = ' ';
+    for (size_t i = 0; i < meta.len; i++)
+        if (meta.data[i] == 0) meta.data[i] = ' ';
+
+    out->text = gw_buf_steal(&body, &out->len);
+    out->meta = gw_buf_steal(&meta, &out->meta_len);
+    out->stats = st;
+    free(ls);
+    gw_buf_free(&work);
+    gw_buf_free(&line);
+    gw_buf_free(&key);
+    gw_buf_free(&headkeys);
+    return GW_OK;
+}
+
+void gw_clean_result_free(gw_clean_result *res)
+{
+    if (!res) return;
+    free(res->text);
+    free(res->meta);
+    res->text = res->meta = NULL;
+    res->len = res->meta_len = 0;
+}

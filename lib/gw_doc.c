@@ -1,0 +1,162 @@
+/* gw_doc.c: the text pipeline of one file, decode -> HTML -> clean -> metadata
+ * (see gw_doc.h), and its --inspect JSON. */
+#include "gw_doc.h"
+
+#include "gw_buf.h"
+#include "gw_decode.h"
+#include "gw_html.h"
+#include "gw_meta.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gw_doc_parse(const char *bytes, size_t len, const char *name, const gw_clean_rules *rules,
+                 gw_doc *out, gw_err *err)
+{
+    if (!out) return gw_err_set(err, GW_EINVAL, "gw_doc_parse: NULL document");
+    memset(out, 0, sizeof *out);
+    if (!bytes && len) return gw_err_set(err, GW_EINVAL, "gw_doc_parse: NULL bytes");
+    if (!bytes) bytes = "";
+
+    int is_html = gw_html_is_html(bytes, len, name);
+    char charset[32] = "";
+    const char *hint = is_html && gw_html_sniff_charset(bytes, len, charset) ? charset : NULL;
+
+    gw_decoded d;
+    int rc = gw_decode(bytes, len, hint, &d, err);
+    if (rc != GW_OK) return rc;
+
+    const char *text = d.text;
+    size_t text_len = d.len;
+    gw_buf html_text = {0};
+    char *html_title = NULL;
+    if (is_html) {
+        rc = gw_html_to_text(d.text, d.len, &html_text, &html_title, err);
+        if (rc != GW_OK) {
+            gw_decoded_free(&d);
+            return rc;
+        }
+        text = html_text.data ? html_text.data : "";
+        text_len = html_text.len;
+    }
+
+    gw_clean_result cr;
+    rc = gw_clean_run(rules, text, text_len, &cr, err);
+    /* the decoded and HTML texts are no longer needed: free them before the next stage */
+    gw_buf_free(&html_text);
+    char encoding[32];
+    snprintf(encoding, sizeof encoding, "%s", d.encoding);
+    size_t replacements = d.replacements;
+    gw_decoded_free(&d);
+    if (rc != GW_OK) {
+        free(html_title);
+        return rc;
+    }
+
+    /* The <title> carries the same converter noise as the body: 發(fā)展 in both. */
+    char *title_clean = NULL;
+    if (html_title && *html_title) {
+        gw_buf t = {0};
+        gw_clean_pinyin(html_title, strlen(html_title), &t);
+        title_clean = gw_buf_steal(&t, NULL);
+    }
+
+    gw_meta m;
+    rc = gw_meta_extract(cr.text, cr.len, cr.meta, cr.meta_len, title_clean, &m, err);
+    free(title_clean);
+    free(html_title);
+    if (rc != GW_OK) {
+        gw_clean_result_free(&cr);
+        return rc;
+    }
+
+    memcpy(out->encoding, encoding, sizeof out->encoding);
+    out->is_html = is_html;
+    out->text = cr.text;
+    out->len = cr.len;
+    out->meta_lines = cr.meta;
+    out->title = m.title;
+    out->date = m.date;
+    out->source = m.source;
+    out->docno = m.docno;
+    out->stats.replacements = replacements;
+    out->stats.clean = cr.stats;
+    return GW_OK;
+}
+
+void gw_doc_free(gw_doc *d)
+{
+    if (!d) return;
+    free(d->text);
+    free(d->title);
+    free(d->date);
+    free(d->source);
+    free(d->docno);
+    free(d->meta_lines);
+    memset(d, 0, sizeof *d);
+}
+
+/* A JSON string of s[0..len). jansson refuses invalid UTF-8; a document's strings are
+ * valid after gw_decode, but a caller may hand in anything, so repair rather than fail. */
+static json_t *jstr(const char *s, size_t len)
+{
+    if (!s) return json_string("");
+    json_t *j = json_stringn(s, len);
+    if (j) return j;
+    gw_buf b = {0};
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = gw_utf8_next(s + i, len - i, &cp);
+        if (cp == 0) cp = 0xFFFD;
+        gw_buf_put_utf8(&b, cp);
+        i += k;
+    }
+    j = json_stringn(b.data ? b.data : "", b.len);
+    gw_buf_free(&b);
+    return j ? j : json_string("");
+}
+
+static json_t *jcstr(const char *s)
+{
+    return jstr(s, s ? strlen(s) : 0);
+}
+
+char *gw_doc_to_json(const gw_doc *d, const char *path)
+{
+    if (!d) return NULL;
+    json_t *o = json_object();
+    json_object_set_new(o, "path", path ? jcstr(path) : json_null());
+    json_object_set_new(o, "encoding", jcstr(d->encoding));
+    json_object_set_new(o, "replacements", json_integer((json_int_t)d->stats.replacements));
+    json_object_set_new(o, "is_html", json_boolean(d->is_html));
+    json_object_set_new(o, "title", jcstr(d->title));
+    json_object_set_new(o, "date", jcstr(d->date));
+    json_object_set_new(o, "source", jcstr(d->source));
+    json_object_set_new(o, "docno", jcstr(d->docno));
+    const gw_clean_stats *s = &d->stats.clean;
+    json_t *r = json_object();
+    json_object_set_new(r, "pinyin", json_integer((json_int_t)s->pinyin));
+    json_object_set_new(r, "boilerplate", json_integer((json_int_t)s->boilerplate));
+    json_object_set_new(r, "metadata", json_integer((json_int_t)s->metadata));
+    json_object_set_new(r, "mojibake", json_integer((json_int_t)s->mojibake));
+    json_object_set_new(r, "mojibake_tails", json_integer((json_int_t)s->mojibake_tails));
+    json_object_set_new(r, "repeated_title", json_integer((json_int_t)s->repeated_title));
+    json_object_set_new(r, "joined_wraps", json_integer((json_int_t)s->joined_wraps));
+    json_object_set_new(o, "removed", r);
+    json_t *ml = json_array();
+    const char *m = d->meta_lines ? d->meta_lines : "";
+    while (*m) {
+        const char *e = strchr(m, '\n');
+        size_t l = e ? (size_t)(e - m) : strlen(m);
+        if (l) json_array_append_new(ml, jstr(m, l));
+        m += l + (e ? 1 : 0);
+    }
+    json_object_set_new(o, "metadata_lines", ml);
+    json_object_set_new(o, "bytes", json_integer((json_int_t)d->len));
+    json_object_set_new(o, "text", jstr(d->text, d->text ? d->len : 0));
+    char *out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return out ? out : gw_xstrdup("{}");
+}
