@@ -1,0 +1,244 @@
+/* main.c: gongwen-searchd's command line, configuration and signals.
+ *
+ *   gongwen-searchd [-c CONF] [-d DB] [-l ADDR:PORT]... [-t N] [--set S.K=V]...
+ *
+ * Runs in the foreground and logs to stderr (systemd style). Signals are handled by the
+ * main thread alone with sigwait (they are blocked before any worker thread starts, so
+ * the workers inherit the mask): SIGTERM/SIGINT drain and exit 0, SIGHUP rereads the
+ * configuration and reopens the access log. */
+#include "gw_config.h"
+#include "gw_err.h"
+#include "log.h"
+#include "searcher.h"
+#include "server.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#ifndef GW_VERSION
+#define GW_VERSION "0.1.0"
+#endif
+
+/* Requests in flight get this long to finish at SIGTERM (systemd's default stop timeout
+ * is 90 s; a search takes milliseconds). */
+#define DRAIN_SECONDS 10.0
+
+static const char usage[] =
+    "Usage: gongwen-searchd [OPTION]...\n"
+    "Serve a Gongwen database over HTTP: the search page at /, JSON at /search, plain\n"
+    "text at /q=QUERY, documents at /doc/ID, /health and /metrics.\n"
+    "\n"
+    "  -c, --config FILE     read configuration from FILE (INI, see gongwen.conf)\n"
+    "  -d, --database PATH   database to serve (default: index.database, gongwen.db)\n"
+    "  -l, --listen ADDR:PORT  listen there (repeatable; default 127.0.0.1:8080)\n"
+    "  -t, --threads N       worker threads per address (default: number of cores)\n"
+    "      --cache N         answers cached per worker thread (default 1024, 0 = off)\n"
+    "      --set SECTION.KEY=VALUE  set any configuration key (repeatable)\n"
+    "      --print-config    print the effective configuration and exit\n"
+    "  -h, --help            show this help and exit\n"
+    "  -V, --version         show the version and exit\n"
+    "\n"
+    "Signals: SIGTERM or SIGINT finish the requests in flight and exit 0; SIGHUP rereads\n"
+    "the configuration file and reopens the access log.\n"
+    "Exit status: 0 after a clean stop, 1 when it cannot serve (address in use), 2 on a\n"
+    "usage or configuration error.\n"
+    "See gongwen-searchd(1).\n";
+
+/* What the command line said, kept to build the configuration again at SIGHUP. */
+typedef struct cmdline {
+    const char *config;
+    const char *database;
+    const char *threads;
+    const char **listen;
+    size_t n_listen;
+    const char **sets;
+    size_t n_sets;
+    int print_config;
+    long cache;          /* -1 = default */
+} cmdline;
+
+/* Builds the configuration: defaults, then the file, then the command line. NULL after
+ * logging why. */
+static gw_config *build_config(const cmdline *cl)
+{
+    gw_err err;
+    gw_config *c = gw_config_new();
+    if (cl->config && gw_config_load(c, cl->config, &err) != GW_OK) {
+        sd_log(SD_LOG_ERROR, "%s%s", err.code == GW_ENOTFOUND ? "" : "", err.msg);
+        gw_config_free(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < cl->n_sets; i++)
+        if (gw_config_set_option(c, cl->sets[i], &err) != GW_OK) {
+            sd_log(SD_LOG_ERROR, "--set %s: %s", cl->sets[i], err.msg);
+            gw_config_free(c);
+            return NULL;
+        }
+    if (cl->database && gw_config_set(c, "index", "database", cl->database, &err) != GW_OK) {
+        sd_log(SD_LOG_ERROR, "-d: %s", err.msg);
+        gw_config_free(c);
+        return NULL;
+    }
+    if (cl->threads && gw_config_set(c, "searchd", "threads", cl->threads, &err) != GW_OK) {
+        sd_log(SD_LOG_ERROR, "-t: %s", err.msg);
+        gw_config_free(c);
+        return NULL;
+    }
+    if (cl->n_listen) {
+        gw_config_clear_list(&c->listen);
+        for (size_t i = 0; i < cl->n_listen; i++)
+            if (gw_config_set(c, "searchd", "listen", cl->listen[i], &err) != GW_OK) {
+                sd_log(SD_LOG_ERROR, "-l: %s", err.msg);
+                gw_config_free(c);
+                return NULL;
+            }
+    }
+    for (size_t i = 0; i < c->listen.n; i++) {
+        struct sockaddr_storage ss;
+        char why[300];
+        if (sd_listen_parse(c->listen.v[i], &ss, why, sizeof why) < 0) {
+            sd_log(SD_LOG_ERROR, "listen %s", why);
+            gw_config_free(c);
+            return NULL;
+        }
+    }
+    if (sd_log_set_level(c->log_level) < 0)
+        sd_log(SD_LOG_WARN, "log_level '%s' unknown; keeping info", c->log_level);
+    return c;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'}, {"database", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'}, {"threads", required_argument, NULL, 't'},
+        {"set", required_argument, NULL, 'S'},    {"print-config", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {"cache", required_argument, NULL, 'C'},
+        {NULL, 0, NULL, 0}};
+    cmdline cl = {0};
+    cl.cache = -1;
+    cl.listen = calloc((size_t)argc, sizeof *cl.listen);
+    cl.sets = calloc((size_t)argc, sizeof *cl.sets);
+    if (!cl.listen || !cl.sets)
+        return 1;
+    int opt, rc = 0;
+    while ((opt = getopt_long(argc, argv, "c:d:l:t:hV", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': cl.config = optarg; break;
+        case 'd': cl.database = optarg; break;
+        case 'l': cl.listen[cl.n_listen++] = optarg; break;
+        case 't': cl.threads = optarg; break;
+        case 'S': cl.sets[cl.n_sets++] = optarg; break;
+        case 'P': cl.print_config = 1; break;
+        case 'C': {
+            char *end;
+            cl.cache = strtol(optarg, &end, 10);
+            if (*end || end == optarg || cl.cache < 0 || cl.cache > 1000000) {
+                fprintf(stderr, "gongwen-searchd: --cache '%s': expected a number 0-1000000\n",
+                        optarg);
+                rc = 2;
+                goto out;
+            }
+            break;
+        }
+        case 'h': fputs(usage, stdout); goto out;
+        case 'V': printf("gongwen-searchd %s\n", GW_VERSION); goto out;
+        default:
+            fputs("Try 'gongwen-searchd --help'.\n", stderr);
+            rc = 2;
+            goto out;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "gongwen-searchd: unexpected argument '%s'\nTry 'gongwen-searchd --help'.\n",
+                argv[optind]);
+        rc = 2;
+        goto out;
+    }
+
+    gw_config *cfg = build_config(&cl);
+    if (!cfg) {
+        rc = 2;
+        goto out;
+    }
+    if (cl.print_config) {
+        char *d = gw_config_dump(cfg);
+        fputs(d, stdout);
+        free(d);
+        gw_config_free(cfg);
+        goto out;
+    }
+    if (sd_access_log_open(cfg->access_log) < 0) {
+        sd_log(SD_LOG_ERROR, "access_log %s: %s", cfg->access_log, strerror(errno));
+        gw_config_free(cfg);
+        rc = 2;
+        goto out;
+    }
+
+    /* Block the signals we wait for BEFORE any thread exists; ignore SIGPIPE (a client
+     * that hangs up must not kill the daemon). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    gw_err err;
+    if (sd_searcher_global_init(&err) != GW_OK) {
+        sd_log(SD_LOG_ERROR, "%s", err.msg);
+        gw_config_free(cfg);
+        rc = 1;
+        goto out;
+    }
+    sd_server *srv = sd_server_new(cfg);
+    if (cl.cache >= 0)
+        srv->cache_entries = (size_t)cl.cache;
+    /* Opening the database now tells the operator at once whether it is there; the
+     * daemon serves anyway (503 until it appears), so it may start before the first
+     * index run. */
+    sd_searcher_probe(srv);
+    if (sd_server_start(srv) < 0) {
+        sd_server_free(srv);
+        rc = 1;
+        goto out;
+    }
+    sd_log(SD_LOG_INFO, "gongwen-searchd %s serving %s", GW_VERSION, cfg->database);
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            gw_config *nc = build_config(&cl);
+            if (!nc) {
+                sd_log(SD_LOG_ERROR, "SIGHUP: configuration not reloaded, keeping the old one");
+            } else {
+                if (sd_access_log_open(nc->access_log) < 0)
+                    sd_log(SD_LOG_ERROR, "SIGHUP: access_log %s: %s", nc->access_log,
+                           strerror(errno));
+                sd_server_reload(srv, nc);
+                sd_log(SD_LOG_INFO, "SIGHUP: configuration reloaded, logs reopened");
+            }
+            continue;
+        }
+        sd_log(SD_LOG_INFO, "%s: finishing requests in flight, then exiting",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+        break;
+    }
+    sd_server_drain(srv, DRAIN_SECONDS);
+    sd_server_free(srv);
+    sd_searcher_global_done();
+    sd_access_log_close();
+    sd_log(SD_LOG_INFO, "stopped");
+out:
+    free(cl.listen);
+    free(cl.sets);
+    return rc;
+}

@@ -1,0 +1,317 @@
+/* params.c: see params.h. */
+#include "params.h"
+
+#include "gw_err.h"
+#include "html.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int sd_pct_decode(const char *s, size_t len, int plus_space, gw_buf *out)
+{
+    size_t start = out->len;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '%') {
+            int h, l;
+            if (i + 2 >= len)
+                return -1;
+            h = hexval(s[i + 1]);
+            l = hexval(s[i + 2]);
+            if (h < 0 || l < 0)
+                return -1;
+            c = (char)(h * 16 + l);
+            if (c == '\0')
+                return -1;
+            i += 2;
+        } else if (c == '+' && plus_space) {
+            c = ' ';
+        } else if (c == '\0') {
+            return -1;
+        }
+        gw_buf_putc(out, c);
+    }
+    if (out->len > start && !gw_utf8_valid(out->data + start, out->len - start))
+        return -1;
+    return 0;
+}
+
+static int fail(sd_perr *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(sd_perr *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err->status = 400;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Strict unsigned decimal in [lo, hi]; no sign, no spaces, no leading "+". */
+static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+    if (!*s || strlen(s) > 10)
+        return -1;
+    unsigned long long v = 0;
+    for (const char *c = s; *c; c++) {
+        if (*c < '0' || *c > '9')
+            return -1;
+        v = v * 10 + (unsigned long long)(*c - '0');
+    }
+    if (v < lo || v > hi)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* YYYY, YYYY-MM or YYYY-MM-DD with a plausible month and day; widened to a whole day
+ * range by the caller (from: first day, to: last day). */
+static int parse_date(const char *s, int is_to, char out[11])
+{
+    unsigned y, m = 0, d = 0;
+    size_t n = strlen(s);
+    char buf[11];
+    if (n != 4 && n != 7 && n != 10)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (n >= 7 && buf[4] != '-')
+        return -1;
+    if (n == 10 && buf[7] != '-')
+        return -1;
+    buf[4] = '\0';
+    if (parse_uint(buf, 1000, 9999, &y) < 0)
+        return -1;
+    if (n >= 7) {
+        buf[7] = '\0';
+        if (parse_uint(buf + 5, 1, 12, &m) < 0 || strlen(buf + 5) != 2)
+            return -1;
+    }
+    if (n == 10) {
+        if (parse_uint(buf + 8, 1, 31, &d) < 0 || strlen(buf + 8) != 2)
+            return -1;
+    }
+    if (!m)
+        m = is_to ? 12 : 1;
+    if (!d)
+        d = is_to ? 31 : 1;
+    snprintf(out, 11, "%04u-%02u-%02u", y % 10000, m % 100, d % 100);
+    return 0;
+}
+
+int sd_params_parse(const char *qs, size_t len, const sd_limits *lim, sd_params *p,
+                    sd_perr *err)
+{
+    memset(p, 0, sizeof *p);
+    p->page = 1;
+    p->size = 10;
+    p->collapse = 1;
+    p->facets = 1;
+    p->sort = SD_SORT_RELEVANCE;
+    gw_buf v = {0};
+    size_t i = 0;
+    int rc = 0;
+    while (i < len && rc == 0) {
+        size_t j = i;
+        while (j < len && qs[j] != '&')
+            j++;
+        const char *kv = qs + i;
+        size_t kvlen = j - i;
+        i = j + 1;
+        if (kvlen == 0)
+            continue;
+        const char *eq = memchr(kv, '=', kvlen);
+        size_t klen = eq ? (size_t)(eq - kv) : kvlen;
+        const char *val = eq ? eq + 1 : kv + kvlen;
+        size_t vlen = eq ? kvlen - klen - 1 : 0;
+        char key[16];
+        gw_buf_reset(&v);
+        if (sd_pct_decode(kv, klen, 1, &v) < 0) {
+            rc = fail(err, "invalid percent-encoding or UTF-8 in a parameter name");
+            break;
+        }
+        if (v.len >= sizeof key) {
+            rc = fail(err, "unknown parameter '%.40s'; expected q, page, size, sort, source, "
+                           "year, from, to, collapse, facets, explain or similar", v.data);
+            break;
+        }
+        memcpy(key, v.data ? v.data : "", v.len);
+        key[v.len] = '\0';
+        gw_buf_reset(&v);
+        if (sd_pct_decode(val, vlen, 1, &v) < 0) {
+            rc = fail(err, "parameter '%s': invalid percent-encoding or UTF-8", key);
+            break;
+        }
+        const char *s = v.data ? v.data : "";
+        unsigned u;
+        if (strcmp(key, "q") == 0) {
+            free(p->q);
+            p->q = gw_xstrdup(s);
+        } else if (strcmp(key, "page") == 0) {
+            if (parse_uint(s, 1, 1000000, &u) < 0)
+                rc = fail(err, "page '%.40s': expected a number 1-%u", s,
+                          lim->max_offset ? lim->max_offset : 1000000);
+            else
+                p->page = u;
+        } else if (strcmp(key, "size") == 0) {
+            if (parse_uint(s, 1, lim->max_page_size, &u) < 0)
+                rc = fail(err, "size '%.40s': expected a number 1-%u", s, lim->max_page_size);
+            else
+                p->size = u;
+        } else if (strcmp(key, "sort") == 0) {
+            /* The CLI's and Elasticsearch's convention: a leading '-' is descending. */
+            if (!*s || strcmp(s, "relevance") == 0)
+                p->sort = SD_SORT_RELEVANCE;
+            else if (strcmp(s, "-date") == 0 || strcmp(s, "date_desc") == 0)
+                p->sort = SD_SORT_DATE_DESC;
+            else if (strcmp(s, "date") == 0 || strcmp(s, "+date") == 0 ||
+                     strcmp(s, "date_asc") == 0)
+                p->sort = SD_SORT_DATE_ASC;
+            else
+                rc = fail(err, "sort '%.40s': expected relevance, -date (newest first) or "
+                               "date (oldest first)", s);
+        } else if (strcmp(key, "source") == 0) {
+            free(p->source);
+            p->source = NULL;
+            if (v.len > 256)
+                rc = fail(err, "source: at most 256 bytes");
+            else if (*s)
+                p->source = gw_xstrdup(s);
+        } else if (strcmp(key, "year") == 0) {
+            if (!*s)
+                p->year = 0;
+            else if (parse_uint(s, 1000, 9999, &u) < 0 || strlen(s) != 4)
+                rc = fail(err, "year '%.40s': expected four digits, like 2023", s);
+            else
+                p->year = (int)u;
+        } else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
+            int is_to = key[0] == 't';
+            char *dst = is_to ? p->to : p->from;
+            if (!*s)
+                dst[0] = '\0';
+            else if (parse_date(s, is_to, dst) < 0)
+                rc = fail(err, "%s '%.40s': expected a date YYYY-MM-DD (or YYYY-MM, YYYY)",
+                          key, s);
+        } else if (strcmp(key, "similar") == 0) {
+            if (!*s)
+                p->similar = 0;
+            else if (parse_uint(s, 1, 4000000000u, &u) < 0)
+                rc = fail(err, "similar '%.40s': expected a document id (a number)", s);
+            else
+                p->similar = u;
+        } else if (strcmp(key, "collapse") == 0 || strcmp(key, "explain") == 0 ||
+                   strcmp(key, "facets") == 0) {
+            int b;
+            if (!*s || !strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "yes") ||
+                !strcmp(s, "on"))
+                b = 1;
+            else if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "no") ||
+                     !strcmp(s, "off"))
+                b = 0;
+            else
+                b = -1;
+            if (b < 0)
+                rc = fail(err, "%s '%.40s': expected true or false", key, s);
+            else if (key[0] == 'c')
+                p->collapse = b;
+            else if (key[0] == 'f')
+                p->facets = b;
+            else
+                p->explain = b;
+        } else {
+            rc = fail(err, "unknown parameter '%.40s'; expected q, page, size, sort, source, "
+                           "year, from, to, collapse, facets, explain or similar", key);
+        }
+    }
+    gw_buf_free(&v);
+    return rc;
+}
+
+int sd_params_check(const sd_params *p, const sd_limits *lim, sd_perr *err)
+{
+    const char *q = p->q ? p->q : "";
+    size_t n = strlen(q);
+    if (n > lim->max_query_bytes)
+        return fail(err, "query too long: %zu bytes, at most %zu", n, lim->max_query_bytes);
+    int filtered = p->source || p->year || p->from[0] || p->to[0];
+    if (strspn(q, " \t\r\n") == n && !filtered)
+        return fail(err, "empty query: give the words to search for in q (GET /search?q=...)");
+    unsigned long end = (unsigned long)(p->page - 1) * p->size + p->size;
+    if (end > lim->max_offset)
+        return fail(err, "result window too large: page %u with size %u reaches hit %lu, at "
+                         "most %u",
+                    p->page, p->size, end, lim->max_offset);
+    if (p->from[0] && p->to[0] && strcmp(p->from, p->to) > 0)
+        return fail(err, "from %s is after to %s", p->from, p->to);
+    return 0;
+}
+
+void sd_params_free(sd_params *p)
+{
+    free(p->q);
+    free(p->source);
+    p->q = p->source = NULL;
+}
+
+static void add(gw_buf *out, const char *key, const char *val)
+{
+    gw_buf_putc(out, '&');
+    gw_buf_puts(out, key);
+    gw_buf_putc(out, '=');
+    sd_url_encode(out, val, strlen(val));
+}
+
+void sd_params_link(gw_buf *out, const sd_params *p, int page, int sort, const char *source,
+                    int year)
+{
+    char num[32];
+    gw_buf_putc(out, '?');
+    gw_buf_puts(out, "q=");
+    if (p->q)
+        sd_url_encode(out, p->q, strlen(p->q));
+    const char *src = source ? (*source ? source : NULL) : p->source;
+    if (src)
+        add(out, "source", src);
+    int y = year >= 0 ? year : p->year;
+    if (y > 0) {
+        snprintf(num, sizeof num, "%d", y);
+        add(out, "year", num);
+    }
+    if (p->from[0])
+        add(out, "from", p->from);
+    if (p->to[0])
+        add(out, "to", p->to);
+    int s = sort >= 0 ? sort : p->sort;
+    if (s == SD_SORT_DATE_DESC)
+        add(out, "sort", "-date");
+    else if (s == SD_SORT_DATE_ASC)
+        add(out, "sort", "date");
+    if (p->size != 10) {
+        snprintf(num, sizeof num, "%u", p->size);
+        add(out, "size", num);
+    }
+    if (!p->collapse)
+        add(out, "collapse", "false");
+    if (p->similar) {
+        snprintf(num, sizeof num, "%u", p->similar);
+        add(out, "similar", num);
+    }
+    int pg = page > 0 ? page : (int)p->page;
+    if (pg > 1) {
+        snprintf(num, sizeof num, "%d", pg);
+        add(out, "page", num);
+    }
+}

@@ -1,0 +1,157 @@
+/* test_searchd_html.c: the page's one escaping function (searchd/html.c), its URL
+ * encoding, and the marked-text renderer (searchd/page.c's sd_html_marked), with hostile
+ * input. searchd is a program, not a lib module: its source files are compiled in here. */
+#include "../../searchd/html.c"
+#include "../../searchd/params.c"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *esc(const char *s, size_t n)
+{
+    gw_buf b = {0};
+    sd_html_escape(&b, s, n);
+    return gw_buf_steal(&b, NULL);
+}
+
+static const struct {
+    const char *in;
+    size_t len; /* 0 = strlen */
+    const char *out;
+} cases[] = {
+    /* 1 */ {"", 0, ""},
+    /* 2 */ {"plain 文字", 0, "plain 文字"},
+    /* 3 */ {"<script>alert(1)</script>", 0, "&lt;script&gt;alert(1)&lt;/script&gt;"},
+    /* 4 */ {"\"><img src=x onerror=alert(1)>", 0,
+             "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"},
+    /* 5 */ {"' onmouseover='x", 0, "&#39; onmouseover=&#39;x"},
+    /* 6 */ {"&amp; &lt;", 0, "&amp;amp; &amp;lt;"},
+    /* 7 */ {"a\0b", 3, "ab"},                          /* NUL dropped */
+    /* 8 */ {"a\x01\x1f\x7f" "b", 0, "ab"},              /* controls dropped */
+    /* 9 */ {"tab\tnl\n", 0, "tab\tnl\n"},
+    /* 10 */ {"\xff\xfe<", 0, "\xEF\xBF\xBD\xEF\xBF\xBD&lt;"}, /* invalid UTF-8 */
+    /* 11 */ {"\xe5\x8f", 0, "\xEF\xBF\xBD\xEF\xBF\xBD"},     /* truncated sequence */
+    /* 12 */ {"\xEF\xBF\xBD", 0, "\xEF\xBF\xBD"},             /* a real U+FFFD stays */
+    /* 13 */ {"\xc0\xbc", 0, "\xEF\xBF\xBD\xEF\xBF\xBD"},     /* overlong '<' */
+};
+
+START_TEST(test_escape_table)
+{
+    const char *in = cases[_i].in;
+    size_t n = cases[_i].len ? cases[_i].len : strlen(in);
+    char *got = esc(in, n);
+    ck_assert_msg(strcmp(got, cases[_i].out) == 0, "case %d: got '%s'", _i + 1, got);
+    free(got);
+}
+END_TEST
+
+START_TEST(test_escape_never_leaves_markup)
+{
+    /* Every byte value, alone and after a multi-byte lead: the output never holds a raw
+     * < > " ' and is always valid UTF-8. */
+    for (int c = 0; c < 256; c++) {
+        char in[3] = {(char)c, '\xe5', (char)c};
+        for (size_t n = 1; n <= 3; n++) {
+            char *got = esc(in, n);
+            ck_assert(strpbrk(got, "<>\"'") == NULL);
+            ck_assert(gw_utf8_valid(got, strlen(got)));
+            free(got);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_url_encode)
+{
+    gw_buf b = {0};
+    const char *s = "发展 &\"<>'/?#=+%";
+    sd_url_encode(&b, s, strlen(s));
+    ck_assert_str_eq(b.data, "%E5%8F%91%E5%B1%95%20%26%22%3C%3E%27%2F%3F%23%3D%2B%25");
+    gw_buf_reset(&b);
+    ck_assert_int_eq(sd_pct_decode("%E5%8F%91%E5%B1%95%20%26%22%3C%3E%27%2F%3F%23%3D%2B%25",
+                                   54, 1, &b), 0);
+    ck_assert_str_eq(b.data, s);
+    gw_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_pct_decode_refuses)
+{
+    static const char *const bad[] = {"%", "%4", "%zz", "a%00", "%FF", "%E6%9C", "%C0%BC"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        gw_buf b = {0};
+        ck_assert_msg(sd_pct_decode(bad[i], strlen(bad[i]), 1, &b) < 0, "%s", bad[i]);
+        gw_buf_free(&b);
+    }
+    gw_buf b = {0};
+    ck_assert_int_eq(sd_pct_decode("a+b", 3, 1, &b), 0);
+    ck_assert_str_eq(b.data, "a b");
+    gw_buf_reset(&b);
+    ck_assert_int_eq(sd_pct_decode("a+b", 3, 0, &b), 0);
+    ck_assert_str_eq(b.data, "a+b");
+    gw_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_params)
+{
+    sd_limits lim = {400, 100, 10000};
+    sd_params p;
+    sd_perr e;
+    const char *qs = "q=%E5%8F%91%E5%B1%95&page=2&size=20&sort=-date&year=2023&from=2023-01"
+                     "&collapse=false&source=%E6%97%97";
+    ck_assert_int_eq(sd_params_parse(qs, strlen(qs), &lim, &p, &e), 0);
+    ck_assert_str_eq(p.q, "发展");
+    ck_assert_uint_eq(p.page, 2);
+    ck_assert_uint_eq(p.size, 20);
+    ck_assert_int_eq(p.sort, SD_SORT_DATE_DESC);
+    ck_assert_int_eq(p.year, 2023);
+    ck_assert_str_eq(p.from, "2023-01-01");
+    ck_assert_int_eq(p.collapse, 0);
+    ck_assert_str_eq(p.source, "旗");
+    ck_assert_int_eq(sd_params_check(&p, &lim, &e), 0);
+    gw_buf b = {0};
+    sd_params_link(&b, &p, 3, -1, NULL, -1);
+    ck_assert_str_eq(b.data, "?q=%E5%8F%91%E5%B1%95&source=%E6%97%97&year=2023&from=2023-01-01"
+                             "&sort=-date&size=20&collapse=false&page=3");
+    gw_buf_free(&b);
+    sd_params_free(&p);
+
+    static const char *const bad[] = {"page=0", "page=-1", "page=1e3", "size=101", "size=0",
+                                      "sort=x", "year=99", "from=2023-13", "to=2023-02-3",
+                                      "szie=1", "q=%ZZ", "%ZZ=1", "similar=x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg(sd_params_parse(bad[i], strlen(bad[i]), &lim, &p, &e) < 0, "%s", bad[i]);
+        ck_assert_int_eq(e.status, 400);
+        sd_params_free(&p);
+    }
+    static const char *const unchecked[] = {"q=", "q=+%20", "", "q=a&size=100&page=101"};
+    for (size_t i = 0; i < sizeof unchecked / sizeof unchecked[0]; i++) {
+        ck_assert_int_eq(sd_params_parse(unchecked[i], strlen(unchecked[i]), &lim, &p, &e), 0);
+        ck_assert_msg(sd_params_check(&p, &lim, &e) < 0, "%s", unchecked[i]);
+        sd_params_free(&p);
+    }
+    /* A filter alone is a valid request: every document passing it. */
+    ck_assert_int_eq(sd_params_parse("year=2023", 9, &lim, &p, &e), 0);
+    ck_assert_int_eq(sd_params_check(&p, &lim, &e), 0);
+    sd_params_free(&p);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("searchd_html");
+    TCase *tc = tcase_create("core");
+    tcase_add_loop_test(tc, test_escape_table, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_test(tc, test_escape_never_leaves_markup);
+    tcase_add_test(tc, test_url_encode);
+    tcase_add_test(tc, test_pct_decode_refuses);
+    tcase_add_test(tc, test_params);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
