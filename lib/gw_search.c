@@ -109,26 +109,212 @@ static int ymd8(const char *s, char out[9])
 
 static char *xstrn(const char *s, size_t n) { return gw_xstrndup(s ? s : "", s ? n : 0); }
 
+/* ---- stored data, read fast ------------------------------------------------------------------- */
+
+/* gw_stored_parse (jansson) builds a tree and copies every string twice: ~350,000
+ * instructions for a 9 KB report, 68% of the work of checking a candidate against its text
+ * (a punctuation phrase checks hundreds to thousands of them) and ~1 ms of every page of 10
+ * hits. The stored data is a flat JSON object of strings (docs/index-format.md §6): this
+ * reads exactly that, decoding into one reusable buffer, and declines anything else
+ * (another value type, invalid UTF-8, a raw control character, a lone surrogate, trailing
+ * garbage), which then goes through gw_stored_parse — so whatever both accept reads the
+ * same, and whatever this declines behaves as before. */
+enum { SF_PATH, SF_TITLE, SF_DATE, SF_SOURCE, SF_DOCNO, SF_TEXT, SF_N };
+static const char *const sf_name[SF_N] = {"path", "title", "date", "source", "docno", "text"};
+
+typedef struct sview {
+    gw_buf buf;         /* decoded strings, each NUL-terminated (reused across documents) */
+    const char *s[SF_N]; /* borrowed from buf, or "" when the field is absent */
+    size_t n[SF_N];
+} sview;
+
+static const char *skip_ws(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    return p;
+}
+
+static int hex4(const char *p, const char *e, uint32_t *v)
+{
+    if (e - p < 4) return 0;
+    uint32_t x = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        x <<= 4;
+        if (c >= '0' && c <= '9') x |= (uint32_t)(c - '0');
+        else if (c >= 'a' && c <= 'f') x |= (uint32_t)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') x |= (uint32_t)(c - 'A' + 10);
+        else return 0;
+    }
+    *v = x;
+    return 1;
+}
+
+/* Decodes the JSON string whose opening quote is just before *pp into out (room for as
+ * many bytes as the encoded form: decoding never grows). 1 and *pp past the closing quote,
+ * or 0 when it is anything jansson might read differently. */
+static int json_str(const char **pp, const char *e, char *out, size_t *olen)
+{
+    const char *p = *pp;
+    size_t k = 0;
+    for (;;) {
+        const char *q = p;
+        int high = 0;
+        while (q < e && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20) {
+            high |= (unsigned char)*q >= 0x80;
+            q++;
+        }
+        if (q > p) {
+            if (high && !gw_utf8_valid(p, (size_t)(q - p))) return 0;
+            memcpy(out + k, p, (size_t)(q - p));
+            k += (size_t)(q - p);
+        }
+        if (q >= e || (unsigned char)*q < 0x20) return 0;
+        if (*q == '"') {
+            *pp = q + 1;
+            *olen = k;
+            return 1;
+        }
+        if (q + 1 >= e) return 0;
+        p = q + 2;
+        switch (q[1]) {
+        case '"': out[k++] = '"'; break;
+        case '\\': out[k++] = '\\'; break;
+        case '/': out[k++] = '/'; break;
+        case 'b': out[k++] = '\b'; break;
+        case 'f': out[k++] = '\f'; break;
+        case 'n': out[k++] = '\n'; break;
+        case 'r': out[k++] = '\r'; break;
+        case 't': out[k++] = '\t'; break;
+        case 'u': {
+            uint32_t v, w;
+            if (!hex4(p, e, &v)) return 0;
+            p += 4;
+            if (v >= 0xDC00 && v <= 0xDFFF) return 0;
+            if (v >= 0xD800 && v <= 0xDBFF) {
+                if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, e, &w) ||
+                    w < 0xDC00 || w > 0xDFFF)
+                    return 0;
+                p += 6;
+                v = 0x10000 + ((v - 0xD800) << 10) + (w - 0xDC00);
+            }
+            k += gw_utf8_encode(v, out + k);
+            break;
+        }
+        default: return 0;
+        }
+    }
+}
+
+/* 1: v holds the fields of data[0..len); 0: use gw_stored_parse. */
+static int sview_read(sview *v, const char *data, size_t len)
+{
+    for (int f = 0; f < SF_N; f++) {
+        v->s[f] = "";
+        v->n[f] = 0;
+    }
+    if (!data) return 0;
+    gw_buf_reset(&v->buf);
+    /* every decoded string is at most as long as its encoded form, plus its NUL */
+    char *out = gw_buf_reserve(&v->buf, len + 1);
+    size_t k = 0;
+    const char *p = skip_ws(data, data + len), *e = data + len;
+    if (p >= e || *p++ != '{') return 0;
+    p = skip_ws(p, e);
+    if (p < e && *p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            if (p >= e || *p++ != '"') return 0;
+            size_t kl;
+            if (!json_str(&p, e, out + k, &kl)) return 0; /* the key, decoded in place */
+            int f = -1;
+            for (int i = 0; i < SF_N; i++)
+                if (strlen(sf_name[i]) == kl && !memcmp(sf_name[i], out + k, kl)) f = i;
+            p = skip_ws(p, e);
+            if (p >= e || *p++ != ':') return 0;
+            p = skip_ws(p, e);
+            if (p >= e || *p++ != '"') return 0;
+            size_t vl;
+            if (!json_str(&p, e, out + k, &vl)) return 0;
+            if (f >= 0) {
+                out[k + vl] = 0;
+                v->s[f] = out + k;
+                v->n[f] = vl;
+                k += vl + 1;
+            }
+            p = skip_ws(p, e);
+            if (p < e && *p == ',') {
+                p = skip_ws(p + 1, e);
+                continue;
+            }
+            if (p < e && *p == '}') {
+                p++;
+                break;
+            }
+            return 0;
+        }
+    }
+    if (skip_ws(p, e) != e) return 0;
+    v->buf.len = k;
+    return 1;
+}
+
+/* Per-search scratch: the stored-data reader and normalization buffers, reused for every
+ * candidate and hit (gw_norm_run reuses a gw_norm_text's memory). */
+typedef struct scratch {
+    sview sv;
+    gw_norm_text body, title, source, docno;
+} scratch;
+
+static void scratch_free(scratch *c)
+{
+    gw_buf_free(&c->sv.buf);
+    gw_norm_text_free(&c->body);
+    gw_norm_text_free(&c->title);
+    gw_norm_text_free(&c->source);
+    gw_norm_text_free(&c->docno);
+}
+
 /* Fills hit fields, snippet and marks from a stored document. */
-static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned chars)
+static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned chars,
+                     scratch *c)
 {
     size_t dl;
     const char *data = gw_xdoc_data(doc, &dl);
     gw_stored st;
     memset(&st, 0, sizeof st);
-    int ok = gw_stored_parse(data, dl, &st, NULL) == GW_OK;
-    h->path = gw_xstrdup(ok ? st.path : "");
-    h->title = gw_xstrdup(ok ? st.title : "");
-    h->date = gw_xstrdup(ok ? st.date : "");
-    h->source = gw_xstrdup(ok ? st.source : "");
-    h->docno = gw_xstrdup(ok ? st.docno : "");
+    const char *path = "", *title = "", *date = "", *source = "", *docno = "", *text = "";
+    size_t tl = 0;
+    int slow = 0;
+    if (sview_read(&c->sv, data, dl)) {
+        path = c->sv.s[SF_PATH];
+        title = c->sv.s[SF_TITLE];
+        date = c->sv.s[SF_DATE];
+        source = c->sv.s[SF_SOURCE];
+        docno = c->sv.s[SF_DOCNO];
+        text = c->sv.s[SF_TEXT];
+        tl = c->sv.n[SF_TEXT];
+    } else if (gw_stored_parse(data, dl, &st, NULL) == GW_OK) {
+        slow = 1;
+        path = st.path;
+        title = st.title;
+        date = st.date;
+        source = st.source;
+        docno = st.docno;
+        text = st.text;
+        tl = st.text_len;
+    }
+    h->path = gw_xstrdup(path);
+    h->title = gw_xstrdup(title);
+    h->date = gw_xstrdup(date);
+    h->source = gw_xstrdup(source);
+    h->docno = gw_xstrdup(docno);
     size_t kl;
     const char *key = gw_xdoc_value(doc, GW_SLOT_DUPKEY, &kl);
     h->dupkey = xstrn(key, kl);
     gw_span *spans = NULL;
     size_t ns = 0;
-    const char *text = ok ? st.text : "";
-    size_t tl = ok ? st.text_len : 0;
     if (gq && tl) {
         const uint32_t *const *pats;
         const size_t *lens;
@@ -144,10 +330,8 @@ static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned
                 bl[nb++] = lens[i];
             }
         if (nb) {
-            gw_norm_text nt = {0};
-            gw_norm_run(text, tl, 0, &nt);
-            ns = gw_snippet_find(&nt, bp, bl, nb, MAX_MATCHES, &spans);
-            gw_norm_text_free(&nt);
+            gw_norm_run(text, tl, 0, &c->body);
+            ns = gw_snippet_find(&c->body, bp, bl, nb, MAX_MATCHES, &spans);
         }
         free(bp);
         free(bl);
@@ -159,22 +343,38 @@ static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned
     h->marks = sn.marks;
     h->n_marks = sn.n_marks;
     free(spans);
-    if (ok) gw_stored_free(&st);
+    if (slow) gw_stored_free(&st);
 }
 
 /* Exact evaluation of the query on one stored document. */
-static int verify_doc(const gw_query *gq, const gw_xdoc *doc)
+static int verify_doc(const gw_query *gq, const gw_xdoc *doc, scratch *c)
 {
     size_t dl;
     const char *data = gw_xdoc_data(doc, &dl);
     gw_stored st;
     memset(&st, 0, sizeof st);
-    if (gw_stored_parse(data, dl, &st, NULL) != GW_OK) return 0;
-    gw_norm_text body = {0}, title = {0}, source = {0}, docno = {0};
-    gw_norm_run(st.text, st.text_len, 0, &body);
-    gw_norm_run(st.title, strlen(st.title), 0, &title);
-    gw_norm_run(st.source, strlen(st.source), 0, &source);
-    gw_norm_run(st.docno, strlen(st.docno), 0, &docno);
+    const char *title, *source, *docno, *text;
+    size_t tl;
+    int slow = 0;
+    if (sview_read(&c->sv, data, dl)) {
+        title = c->sv.s[SF_TITLE];
+        source = c->sv.s[SF_SOURCE];
+        docno = c->sv.s[SF_DOCNO];
+        text = c->sv.s[SF_TEXT];
+        tl = c->sv.n[SF_TEXT];
+    } else {
+        if (gw_stored_parse(data, dl, &st, NULL) != GW_OK) return 0;
+        slow = 1;
+        title = st.title;
+        source = st.source;
+        docno = st.docno;
+        text = st.text;
+        tl = st.text_len;
+    }
+    gw_norm_run(text, tl, 0, &c->body);
+    gw_norm_run(title, strlen(title), 0, &c->title);
+    gw_norm_run(source, strlen(source), 0, &c->source);
+    gw_norm_run(docno, strlen(docno), 0, &c->docno);
     size_t vl;
     const char *v = gw_xdoc_value(doc, GW_SLOT_DATE, &vl);
     char date[9] = "";
@@ -182,13 +382,9 @@ static int verify_doc(const gw_query *gq, const gw_xdoc *doc)
         memcpy(date, v, 8);
         date[8] = 0;
     }
-    gw_query_doc d = {&body, &title, &source, &docno, date};
+    gw_query_doc d = {&c->body, &c->title, &c->source, &c->docno, date};
     int r = gw_query_verify(gq, &d);
-    gw_norm_text_free(&body);
-    gw_norm_text_free(&title);
-    gw_norm_text_free(&source);
-    gw_norm_text_free(&docno);
-    gw_stored_free(&st);
+    if (slow) gw_stored_free(&st);
     return r;
 }
 
@@ -288,6 +484,8 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
     gw_db *db = s->db;
     int has_text = gq != NULL;
     gw_xquery *xq = has_text ? gw_query_build(gq) : gw_xquery_all();
+    /* the same documents, for the facet pass: no weights, the cheapest phrase form */
+    gw_xquery *bq = has_text ? gw_query_build_bool(gq) : gw_xquery_all();
     /* request filters */
     gw_xquery *filters[5];
     size_t nf = 0;
@@ -304,6 +502,7 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
             (rq->to && *rq->to && !ymd8(rq->to, hi))) {
             for (size_t i = 0; i < nf; i++) gw_xquery_free(filters[i]);
             gw_xquery_free(xq);
+            gw_xquery_free(bq);
             gw_err_set(err, GW_EINVAL, "bad date in from/to (expected YYYY-MM-DD)");
             return NULL;
         }
@@ -314,6 +513,7 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
         if (!d) {
             for (size_t i = 0; i < nf; i++) gw_xquery_free(filters[i]);
             gw_xquery_free(xq);
+            gw_xquery_free(bq);
             return NULL;
         }
         size_t kl;
@@ -342,8 +542,12 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
         v[0] = xq;
         memcpy(v + 1, filters, nf * sizeof *v);
         gw_xquery *f = gw_xquery_combine(GW_OP_FILTER, v, nf + 1, 0);
+        v[0] = bq;
+        gw_xquery *fb = gw_xquery_combine(GW_OP_FILTER, v, nf + 1, 0);
+        gw_xquery_free(xq);
         for (size_t i = 0; i < nf + 1; i++) gw_xquery_free(v[i]);
         xq = f;
+        bq = fb;
     }
 
     gw_search_opts o = GW_SEARCH_OPTS_INIT;
@@ -360,6 +564,8 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
     gw_results *r = gw_xcalloc(1, sizeof *r);
     cand *cands = NULL;
     gw_mset *m = NULL, *fm = NULL;
+    scratch sc;
+    memset(&sc, 0, sizeof sc);
     if (!verify) {
         o.offset = rq->offset;
         o.limit = limit;
@@ -381,9 +587,9 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
             fo.offset = 0;
             fo.limit = 0;
             /* weightless: Xapian then skips the ranking boosts (AND_MAYBE branches) */
-            gw_xquery *bq = gw_xquery_scale(xq, 0);
-            fm = gw_db_search(db, bq, &fo, err);
-            gw_xquery_free(bq);
+            gw_xquery *sq = gw_xquery_scale(bq, 0);
+            fm = gw_db_search(db, sq, &fo, err);
+            gw_xquery_free(sq);
             if (!fm) goto fail;
         } else if (rq->want_facets) {
             memcpy(o.facet_slots, fo.facet_slots, sizeof o.facet_slots);
@@ -452,7 +658,7 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
             h->score = cands[i].w;
             h->percent = cands[i].pct;
             h->similar = cands[i].similar;
-            fill_hit(h, d, gq, rq->snippet_chars);
+            fill_hit(h, d, gq, rq->snippet_chars, &sc);
         }
     } else {
         /* candidates from the index, each checked against its text; then collapse,
@@ -477,7 +683,7 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
                 vcand_free(vc, nv);
                 goto fail;
             }
-            if (!verify_doc(gq, d)) continue;
+            if (!verify_doc(gq, d, &sc)) continue;
             size_t l;
             const char *v;
             vc[nv].idx = i;
@@ -527,7 +733,7 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
                 h->score = gw_mset_weight(m, vc[i].idx);
                 h->percent = gw_mset_percent(m, vc[i].idx);
                 h->similar = vc[i].similar;
-                fill_hit(h, d, gq, rq->snippet_chars);
+                fill_hit(h, d, gq, rq->snippet_chars, &sc);
             }
             kept++;
         }
@@ -559,13 +765,17 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
     gw_mset_free(m);
     gw_mset_free(fm);
     free(cands);
+    scratch_free(&sc);
     gw_xquery_free(xq);
+    gw_xquery_free(bq);
     return r;
 fail:
     gw_mset_free(m);
     gw_mset_free(fm);
     free(cands);
+    scratch_free(&sc);
     gw_xquery_free(xq);
+    gw_xquery_free(bq);
     gw_results_free(r);
     return NULL;
 }
@@ -737,10 +947,14 @@ char *gw_results_to_json(const gw_results *r)
         json_object_set_new(j, "docno", jstr(h->docno));
         json_object_set_new(j, "score", json_real(h->score));
         json_object_set_new(j, "percent", json_integer(h->percent));
-        json_object_set_new(j, "snippet", jstr(h->snippet_html));
-        json_object_set_new(j, "snippet_text", jstr(h->snippet_text));
-        json_object_set_new(j, "marks", marks_json(h->snippet_text, h->marks, h->n_marks, 0));
-        json_object_set_new(j, "marks_utf16", marks_json(h->snippet_text, h->marks, h->n_marks, 1));
+        /* The API's shape: HTML for pages, text + offsets for scripts. */
+        json_object_set_new(j, "snippet_html", jstr(h->snippet_html));
+        json_t *sn = json_object();
+        json_object_set_new(sn, "text", jstr(h->snippet_text));
+        json_object_set_new(sn, "marks", marks_json(h->snippet_text, h->marks, h->n_marks, 0));
+        json_object_set_new(sn, "marks_utf16",
+                            marks_json(h->snippet_text, h->marks, h->n_marks, 1));
+        json_object_set_new(j, "snippet", sn);
         json_object_set_new(j, "similar", json_integer(h->similar));
         json_object_set_new(j, "dupkey", jstr(h->dupkey));
         json_array_append_new(hits, j);

@@ -168,11 +168,11 @@ def run(tmp):
     # --- snippets on the original text
     r = sj(db, "高质量发展")
     h = [h for h in r["hits"] if h["path"] == "trad.txt"]
-    ok(h and "<mark>高質量發展</mark>" in h[0]["snippet"],
-       "query 高质量发展 highlights 高質量發展 in the original (snippet %s)" % (h[0]["snippet"] if h else None))
-    ok(h and h[0]["marks"] and all(h[0]["snippet_text"][s:e] in ("高質量發展", "发展")
-                                   for s, e in h[0]["marks"]),
-       "marks are character offsets into snippet_text")
+    ok(h and "<mark>高質量發展</mark>" in h[0]["snippet_html"],
+       "query 高质量发展 highlights 高質量發展 in the original (snippet %s)" % (h[0]["snippet_html"] if h else None))
+    ok(h and h[0]["snippet"]["marks"] and all(h[0]["snippet"]["text"][s:e] in ("高質量發展", "发展")
+                                   for s, e in h[0]["snippet"]["marks"]),
+       "marks are character offsets into snippet.text")
     t = search(db, "高质量发展")
     ok("【高質量發展】" in t.stdout, "the terminal form puts 【】 around matches")
     # --- explain
@@ -198,8 +198,8 @@ def run(tmp):
     # --- JSON shape
     r = sj(db, "高质量发展")
     h = r["hits"][0]
-    keys = {"id", "path", "title", "date", "source", "docno", "score", "snippet", "snippet_text",
-            "marks", "marks_utf16", "similar", "dupkey"}
+    keys = {"id", "path", "title", "date", "source", "docno", "score", "snippet_html", "snippet",
+            "similar", "dupkey"}
     ok(keys <= set(h) and {"total", "total_is_exact", "took_ms", "hits", "facets"} <= set(r),
        "JSON carries the documented fields")
     d1 = json.loads(search(db, "--json", "--doc", str(h["id"]), "高质量发展").stdout)
