@@ -5,6 +5,14 @@
  * gw_config_set (same section/key names: `--set index.batch_size=500`).
  * Lists (roots, include, exclude, listen) accumulate when a key is repeated in the file;
  * gw_config_set with a list key appends too (gw_config_clear_list empties it first).
+ * Exception: the FIRST assignment of a list key (from a file or gw_config_set) replaces
+ * the built-in default instead of appending to it ("include = *.md" means only *.md);
+ * an empty value ("exclude =") empties the list. include/exclude/listen values may hold
+ * several items separated by blanks or commas; a roots value is one path (may contain
+ * spaces). Numbers are whole decimal numbers (max_file_size also takes K, M, G
+ * suffixes); max_drop is a share 0-1; log_level is error|warn|info|debug.
+ * Relative paths (database, roots, rules, canaries) are used as given, i.e. relative to
+ * the current directory of the program, not to the file.
  * The struct is plain data: read it directly; do not modify it except through these
  * functions. Not thread-safe while being modified; read-only sharing is fine. */
 #ifndef GW_CONFIG_H
@@ -27,7 +35,7 @@ typedef struct gw_config {
                                   *.html *.text) */
     gw_strlist exclude;        /* glob patterns to skip (default .* *~ *.tmp) */
     size_t batch_size;         /* documents per commit (default 1000) */
-    size_t flush_threshold;    /* Xapian flush threshold (default 250) */
+    size_t flush_threshold;    /* Xapian flush threshold (default 100) */
     size_t max_file_size;      /* bytes; bigger files are skipped (default 64 MiB) */
     char *rules;               /* extra boilerplate rules file (default "", none) */
     char *canaries;            /* canary queries file for --rebuild ("" = none) */
@@ -45,7 +53,16 @@ typedef struct gw_config {
     unsigned per_ip_connections; /* (default 64) */
     unsigned snippet_chars;    /* snippet budget in characters (default 120) */
     char *access_log;          /* "" = none, "-" = stderr */
+    /* private: GW_CONFIG_LIST_* bits of the list keys assigned since gw_config_new */
+    unsigned lists_assigned;
 } gw_config;
+
+enum {
+    GW_CONFIG_LIST_ROOTS = 1,
+    GW_CONFIG_LIST_INCLUDE = 2,
+    GW_CONFIG_LIST_EXCLUDE = 4,
+    GW_CONFIG_LIST_LISTEN = 8
+};
 
 /* Defaults. Never NULL. */
 gw_config *gw_config_new(void);

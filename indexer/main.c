@@ -1,0 +1,498 @@
+/* main.c: gongwen-indexer's command line, configuration, dispatch and final report.
+ *
+ *   gongwen-indexer [-c CONF] [-d DB] [OPTIONS] [ROOT...]
+ *
+ * See man/gongwen-indexer.1 (and --help) for the options and exit codes; indexer.h for
+ * how the work is split between the files of this directory. */
+#include "indexer.h"
+#include "gw_doc.h"
+#include "gw_norm.h" /* gw_index.h uses gw_norm_text */
+#include "gw_index.h"
+#include "gw_norm.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VERSION "0.1"
+
+volatile sig_atomic_t ix_stop_signal;
+
+static void on_signal(int sig)
+{
+    if (ix_stop_signal) {
+        /* a second Ctrl-C: the operator really wants out; the last commit stands */
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    ix_stop_signal = sig;
+}
+
+void ix_log(const ix_opts *o, int level, const char *fmt, ...)
+{
+    if (level > o->level) return;
+    ix_progress_clear(NULL);
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("gongwen-indexer: ", stderr);
+    if (level == 0) fputs("error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void ix_skip_file(const ix_opts *o, ix_stats *st, const char *path, const char *reason)
+{
+    st->skipped++;
+    if (st->n_skips < IX_MAX_SKIPS_LISTED) {
+        st->skips = gw_xrealloc(st->skips, (st->n_skips + 1) * sizeof *st->skips);
+        st->skips[st->n_skips].path = gw_xstrdup(path);
+        st->skips[st->n_skips].reason = gw_xstrdup(reason);
+        st->n_skips++;
+    }
+    if (o->level >= 1) {
+        ix_progress_clear(NULL);
+        fprintf(stderr, "Skipping %s: %s\n", path, reason);
+    }
+}
+
+void ix_stats_free(ix_stats *st)
+{
+    for (size_t i = 0; i < st->n_skips; i++) {
+        free(st->skips[i].path);
+        free(st->skips[i].reason);
+    }
+    free(st->skips);
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: gongwen-indexer [-c CONF] [-d DB] [OPTIONS] [ROOT...]\n"
+          "Indexes the files under each ROOT into the Xapian database DB, incrementally:\n"
+          "unchanged files are skipped, changed ones replaced, vanished ones deleted.\n"
+          "\n"
+          "  -c, --config CONF       read CONF (INI; see conf/gongwen.conf)\n"
+          "  -d, --database DB       database path readers open (index.database)\n"
+          "      --rebuild           build a fresh database beside the live one, validate it\n"
+          "                          (document count, canaries) and switch atomically\n"
+          "      --rollback          point DB back at the build before the last switch\n"
+          "      --status            print DB's build, document count and revision as JSON\n"
+          "      --inspect FILE      print what the text pipeline makes of FILE (JSON)\n"
+          "      --report FILE.json  write the run's summary as JSON\n"
+          "      --set S.K=V         set any configuration key (e.g. index.max_drop=0.2)\n"
+          "      --batch-size N      documents per commit (index.batch_size)\n"
+          "      --max-file-size N   skip bigger files; K, M, G suffixes (index.max_file_size)\n"
+          "      --include GLOB      index files matching GLOB (repeatable; index.include)\n"
+          "      --exclude GLOB      skip files and folders matching GLOB (index.exclude)\n"
+          "      --jobs N            processes for --rebuild (index.jobs; 0 = cores)\n"
+          "  -n, --dry-run           report what would change; write nothing\n"
+          "      --print-config      print the effective configuration and exit\n"
+          "  -q, --quiet             only errors, warnings and skipped files\n"
+          "  -v, --verbose           also one line per document added/replaced/deleted\n"
+          "  -h, --help              this help\n"
+          "  -V, --version           version\n"
+          "\n"
+          "Exit status: 0 all indexed, 1 some files skipped (listed), 2 failed (nothing of\n"
+          "the failing batch committed), 130/143 stopped by SIGINT/SIGTERM after committing.\n",
+          f);
+}
+
+enum {
+    OPT_REBUILD = 256, OPT_ROLLBACK, OPT_STATUS, OPT_INSPECT, OPT_REPORT, OPT_SET,
+    OPT_BATCH, OPT_MAXSIZE, OPT_INCLUDE, OPT_EXCLUDE, OPT_JOBS, OPT_PRINT_CONFIG
+};
+
+static const struct option long_opts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"database", required_argument, NULL, 'd'},
+    {"rebuild", no_argument, NULL, OPT_REBUILD},
+    {"rollback", no_argument, NULL, OPT_ROLLBACK},
+    {"status", no_argument, NULL, OPT_STATUS},
+    {"inspect", required_argument, NULL, OPT_INSPECT},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"set", required_argument, NULL, OPT_SET},
+    {"batch-size", required_argument, NULL, OPT_BATCH},
+    {"max-file-size", required_argument, NULL, OPT_MAXSIZE},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Command-line settings, applied in order after the configuration file. */
+typedef struct setting {
+    const char *key;   /* "index.batch_size" or NULL for a raw --set */
+    const char *value;
+} setting;
+
+static int inspect(const ix_opts *o, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "gongwen-indexer: %s: %s\n", path, strerror(errno));
+        return IX_EXIT_FAILED;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = gw_xmalloc(cap + 1);
+    size_t k;
+    while ((k = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += k;
+        if (n == cap) {
+            if (cap > o->cfg->max_file_size) break;
+            cap *= 2;
+            buf = gw_xrealloc(buf, cap + 1);
+        }
+    }
+    fclose(f);
+    buf[n] = 0;
+    gw_doc doc;
+    gw_err err;
+    int rc = gw_doc_parse(buf, n, path, o->rules, &doc, &err);
+    free(buf);
+    if (rc != GW_OK) {
+        fprintf(stderr, "gongwen-indexer: %s: %s\n", path,
+                rc == GW_EBINARY ? "binary file" : err.msg);
+        return IX_EXIT_SKIPPED;
+    }
+    char *json = gw_doc_to_json(&doc, path);
+    puts(json);
+    free(json);
+    gw_doc_free(&doc);
+    return IX_EXIT_OK;
+}
+
+static int status_json(const char *db_path)
+{
+    ix_layout l;
+    gw_err err;
+    int rc = ix_layout_read(&l, db_path, &err);
+    if (rc != GW_OK || !l.exists) {
+        if (rc != GW_OK) fprintf(stderr, "gongwen-indexer: %s\n", err.msg);
+        else fprintf(stderr, "gongwen-indexer: %s: no such database\n", db_path);
+        ix_layout_free(&l);
+        return IX_EXIT_FAILED;
+    }
+    gw_db *db = gw_db_open(db_path, GW_DB_READ, &err);
+    if (!db) {
+        fprintf(stderr, "gongwen-indexer: %s: %s\n", db_path, err.msg);
+        ix_layout_free(&l);
+        return IX_EXIT_FAILED;
+    }
+    json_t *j = json_object();
+    json_object_set_new(j, "database", json_string(db_path));
+    json_object_set_new(j, "layout", json_string(l.plain ? "directory" : "stub"));
+    json_object_set_new(j, "build", json_string(l.current));
+    char *prev = ix_layout_previous(&l);
+    json_object_set_new(j, "previous", prev ? json_string(prev) : json_null());
+    free(prev);
+    json_object_set_new(j, "documents", json_integer(gw_db_doc_count(db, &err)));
+    json_object_set_new(j, "revision", json_integer((json_int_t)gw_db_revision(db, &err)));
+    char *s = json_dumps(j, JSON_INDENT(2));
+    puts(s);
+    free(s);
+    json_decref(j);
+    gw_db_close(db);
+    ix_layout_free(&l);
+    return IX_EXIT_OK;
+}
+
+static const char *mode_name(int rebuild, int dry)
+{
+    return dry ? "dry-run" : rebuild ? "rebuild" : "incremental";
+}
+
+static void summary(const ix_opts *o, const ix_stats *st)
+{
+    if (o->level < 1) return;
+    printf("gongwen-indexer: %s%lu added, %lu replaced, %lu deleted, %lu unchanged, %lu "
+           "skipped, %.2f MB read, %.1f s (%u documents, revision %lu)\n",
+           o->dry_run ? "dry run, would have: " : "", st->added, st->replaced, st->deleted,
+           st->unchanged, st->skipped, st->bytes_read / 1e6, st->seconds, st->doc_count,
+           st->revision);
+    fflush(stdout);
+}
+
+static int write_report(const ix_opts *o, const char *path, const char *mode,
+                        const ix_stats *st, int code, const char *build, time_t started)
+{
+    json_t *j = json_object();
+    const char *status = code == 0 ? "ok" : code == 1 ? "skipped" : code >= 128 ? "interrupted"
+                                                                               : "failed";
+    char ts[32], te[32];
+    time_t ended = time(NULL);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&started));
+    strftime(te, sizeof te, "%Y-%m-%dT%H:%M:%SZ", gmtime(&ended));
+    json_object_set_new(j, "status", json_string(status));
+    json_object_set_new(j, "exit_code", json_integer(code));
+    json_object_set_new(j, "mode", json_string(mode));
+    json_object_set_new(j, "database", json_string(o->db_path));
+    json_object_set_new(j, "build", build ? json_string(build) : json_null());
+    json_object_set_new(j, "started", json_string(ts));
+    json_object_set_new(j, "finished", json_string(te));
+    json_object_set_new(j, "added", json_integer((json_int_t)st->added));
+    json_object_set_new(j, "replaced", json_integer((json_int_t)st->replaced));
+    json_object_set_new(j, "deleted", json_integer((json_int_t)st->deleted));
+    json_object_set_new(j, "unchanged", json_integer((json_int_t)st->unchanged));
+    json_object_set_new(j, "touched", json_integer((json_int_t)st->touched));
+    json_object_set_new(j, "skipped", json_integer((json_int_t)st->skipped));
+    json_object_set_new(j, "bytes_read", json_integer((json_int_t)st->bytes_read));
+    json_object_set_new(j, "mb_read", json_real(st->bytes_read / 1e6));
+    json_object_set_new(j, "seconds", json_real(st->seconds));
+    json_object_set_new(j, "commits", json_integer((json_int_t)st->commits));
+    json_object_set_new(j, "documents", json_integer(st->doc_count));
+    json_object_set_new(j, "revision", json_integer((json_int_t)st->revision));
+    json_t *sk = json_array();
+    for (size_t i = 0; i < st->n_skips; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "path", json_string(st->skips[i].path));
+        json_object_set_new(e, "reason", json_string(st->skips[i].reason));
+        json_array_append_new(sk, e);
+    }
+    json_object_set_new(j, "skipped_files", sk);
+    json_object_set_new(j, "skipped_files_truncated", json_boolean(st->skipped > st->n_skips));
+    int rc = json_dump_file(j, path, JSON_INDENT(2));
+    json_decref(j);
+    if (rc != 0) {
+        ix_log(o, 0, "cannot write report %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* The incremental run: opens (or creates) the current build, loads the state, runs. */
+static int incremental(const ix_opts *o, ix_layout *l, ix_stats *st)
+{
+    gw_err err;
+    gw_db *db;
+    if (!l->exists) {
+        if (o->dry_run) {
+            ix_log(o, 2, "%s does not exist yet: everything would be added", o->db_path);
+            ix_state empty = {0};
+            int rc = ix_run(o, NULL, &empty, st);
+            ix_state_free(&empty);
+            return rc;
+        }
+        /* First run: an empty build and the stub pointing at it come FIRST, so that a
+         * run killed at any moment leaves a database that opens. */
+        char *build = ix_layout_new_build(l, &err);
+        if (!build) { ix_log(o, 0, "%s", err.msg); return IX_EXIT_FAILED; }
+        db = gw_db_open(build, GW_DB_CREATE, &err);
+        if (!db) { ix_log(o, 0, "%s: %s", build, err.msg); free(build); return IX_EXIT_FAILED; }
+        if (gw_db_commit(db, &err) != GW_OK || ix_layout_switch(l, build, &err) != GW_OK) {
+            ix_log(o, 0, "%s: %s", o->db_path, err.msg);
+            gw_db_close(db);
+            free(build);
+            return IX_EXIT_FAILED;
+        }
+        ix_log(o, 2, "created %s -> %s", o->db_path, build);
+        free(build);
+    } else {
+        /* a plain directory may be empty (made with mkdir): create the database in it */
+        db = gw_db_open(l->current, o->dry_run ? GW_DB_READ
+                                    : l->plain ? GW_DB_CREATE_OR_OPEN : GW_DB_OPEN, &err);
+        if (!db) {
+            if (err.code == GW_ELOCKED)
+                ix_log(o, 0, "%s is locked by another writer: %s", l->current, err.msg);
+            else
+                ix_log(o, 0, "%s: %s", l->current, err.msg);
+            return IX_EXIT_FAILED;
+        }
+    }
+    ix_state state = {0};
+    if (ix_state_load(&state, db, &err) != GW_OK) {
+        ix_log(o, 0, "reading the index state of %s: %s", o->db_path, err.msg);
+        gw_db_close(db);
+        return IX_EXIT_FAILED;
+    }
+    ix_log(o, 3, "%zu documents in the index before this run", state.n);
+    int rc = ix_run(o, db, &state, st);
+    ix_state_free(&state);
+    gw_db_close(db);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *conf = NULL, *db_opt = NULL, *inspect_file = NULL, *report = NULL;
+    int rebuild = 0, rollback = 0, status = 0, dry = 0, print_config = 0;
+    int quiet = 0, verbose = 0, jobs_opt = 0;
+    setting *sets = gw_xcalloc((size_t)argc + 1, sizeof *sets);
+    size_t nsets = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "c:d:nqvhV", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': conf = optarg; break;
+        case 'd': db_opt = optarg; break;
+        case OPT_REBUILD: rebuild = 1; break;
+        case OPT_ROLLBACK: rollback = 1; break;
+        case OPT_STATUS: status = 1; break;
+        case OPT_INSPECT: inspect_file = optarg; break;
+        case OPT_REPORT: report = optarg; break;
+        case OPT_SET: sets[nsets++] = (setting){NULL, optarg}; break;
+        case OPT_BATCH: sets[nsets++] = (setting){"batch_size", optarg}; break;
+        case OPT_MAXSIZE: sets[nsets++] = (setting){"max_file_size", optarg}; break;
+        case OPT_INCLUDE: sets[nsets++] = (setting){"include", optarg}; break;
+        case OPT_EXCLUDE: sets[nsets++] = (setting){"exclude", optarg}; break;
+        case OPT_JOBS: sets[nsets++] = (setting){"jobs", optarg}; jobs_opt = 1; break;
+        case 'n': dry = 1; break;
+        case OPT_PRINT_CONFIG: print_config = 1; break;
+        case 'q': quiet = 1; break;
+        case 'v': verbose = 1; break;
+        case 'h': usage(stdout); free(sets); return 0;
+        case 'V': puts("gongwen-indexer " VERSION); free(sets); return 0;
+        default: usage(stderr); free(sets); return IX_EXIT_FAILED;
+        }
+    }
+    if (rebuild + rollback + status + (inspect_file != NULL) > 1) {
+        fputs("gongwen-indexer: --rebuild, --rollback, --status and --inspect exclude each "
+              "other\n", stderr);
+        free(sets);
+        return IX_EXIT_FAILED;
+    }
+
+    gw_config *cfg = gw_config_new();
+    gw_err err;
+    int code = IX_EXIT_FAILED;
+    if (conf && gw_config_load(cfg, conf, &err) != GW_OK) {
+        fprintf(stderr, "gongwen-indexer: %s\n", err.msg);
+        goto out_cfg;
+    }
+    for (size_t i = 0; i < nsets; i++) {
+        int rc = sets[i].key ? gw_config_set(cfg, "index", sets[i].key, sets[i].value, &err)
+                             : gw_config_set_option(cfg, sets[i].value, &err);
+        if (rc != GW_OK) {
+            fprintf(stderr, "gongwen-indexer: %s\n", err.msg);
+            goto out_cfg;
+        }
+    }
+    if (db_opt) gw_config_set(cfg, "index", "database", db_opt, NULL);
+    if (optind < argc) {
+        gw_config_clear_list(&cfg->roots);
+        for (int i = optind; i < argc; i++) gw_config_set(cfg, "index", "roots", argv[i], NULL);
+    }
+    if (print_config) {
+        char *d = gw_config_dump(cfg);
+        fputs(d, stdout);
+        free(d);
+        code = 0;
+        goto out_cfg;
+    }
+
+    static const char *const levels[] = {"error", "warn", "info", "debug"};
+    int level = 2;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(cfg->log_level, levels[i]) == 0) level = i;
+    if (quiet) level = 1;
+    if (verbose) level = 3;
+    ix_opts o = {.cfg = cfg, .db_path = cfg->database, .rebuild = rebuild, .dry_run = dry,
+                 .verbosity = level >= 2 ? (level >= 3 ? IX_VERBOSE : IX_NORMAL) : IX_QUIET,
+                 .level = level};
+    if (jobs_opt && cfg->jobs > 1 && !rebuild)
+        ix_log(&o, 1, "--jobs %d: only --rebuild indexes with several processes; this run "
+               "uses one", cfg->jobs);
+
+    gw_clean_rules *rules = NULL;
+    if (inspect_file || (!status && !rollback)) {
+        rules = gw_clean_rules_new(*cfg->rules ? cfg->rules : NULL, &err);
+        if (!rules) {
+            ix_log(&o, 0, "rules: %s", err.msg);
+            goto out_cfg;
+        }
+        o.rules = rules;
+    }
+    if (inspect_file) {
+        code = inspect(&o, inspect_file);
+        goto out_rules;
+    }
+    if (status) {
+        code = status_json(cfg->database);
+        goto out_rules;
+    }
+    if (!rollback && cfg->roots.n == 0) {
+        ix_log(&o, 0, "no document root: give ROOT... or set roots in [index] of the "
+               "configuration");
+        goto out_rules;
+    }
+    struct timespec t_start;
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
+    if (gw_norm_init(&err) != GW_OK) {
+        ix_log(&o, 0, "%s", err.msg);
+        goto out_rules;
+    }
+
+    /* One writer at a time: our lock names the holder's pid (Xapian's own lock, which we
+     * also take, would only say "locked"). */
+    time_t started = time(NULL);
+    ix_stats st = {0};
+    ix_layout l = {0};
+    const char *mode = rollback ? "rollback" : mode_name(rebuild, dry);
+    int lock_fd = -1;
+    if (!dry) {
+        lock_fd = ix_lock(cfg->database, &err);
+        if (lock_fd < 0) {
+            ix_log(&o, 0, "%s", err.msg);
+            goto out_report; /* monitoring learns of the clash from the report too */
+        }
+    }
+    if (ix_layout_read(&l, cfg->database, &err) != GW_OK) {
+        ix_log(&o, 0, "%s", err.msg);
+        goto out_report;
+    }
+    if (rollback) {
+        code = ix_rollback(&o, &l);
+        goto out_report;
+    }
+
+    /* Xapian reads its flush threshold from the environment when a database is opened.
+     * It only bounds memory here: the wrapper keeps every batch inside a transaction, so
+     * a flush never makes a partial batch visible. */
+    char ft[32];
+    snprintf(ft, sizeof ft, "%zu", cfg->flush_threshold);
+    setenv("XAPIAN_FLUSH_THRESHOLD", ft, 1);
+
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    ix_log(&o, 2, "%s of %s", rebuild ? "rebuild" : dry ? "dry run" : "incremental run",
+           cfg->database);
+    if (rebuild && dry) {
+        ix_log(&o, 0, "--rebuild --dry-run: use --dry-run alone to see what would change");
+        code = IX_EXIT_FAILED;
+    } else if (rebuild) {
+        code = ix_rebuild(&o, &l, &st);
+    } else {
+        code = incremental(&o, &l, &st);
+    }
+    struct timespec t_end;
+    clock_gettime(CLOCK_MONOTONIC, &t_end);
+    /* the whole run, state loading and tables included (ix_run timed only its loop) */
+    st.seconds = (double)(t_end.tv_sec - t_start.tv_sec) + (t_end.tv_nsec - t_start.tv_nsec) / 1e9;
+    summary(&o, &st);
+out_report:
+    if (report && write_report(&o, report, mode, &st, code, l.current, started) != 0 &&
+        code < 2)
+        code = IX_EXIT_FAILED;
+    ix_stats_free(&st);
+    ix_layout_free(&l);
+    ix_unlock(lock_fd);
+out_rules:
+    gw_clean_rules_free(rules);
+out_cfg:
+    gw_config_free(cfg);
+    free(sets);
+    return code;
+}

@@ -1,0 +1,359 @@
+/* rebuild.c: --rebuild (fresh build beside the live one, validated, then switched) and
+ * --rollback (point the stub back at the previous build).
+ *
+ * Validation before the switch — a nightly rebuild that lost its share (unmounted
+ * volume, wrong include glob) must not replace a good index:
+ *  1. document count: new >= old * (1 - max_drop);
+ *  2. canaries: every query in the file named by the `canaries` key (one per line, # for
+ *     comments) finds at least one document. A canary is matched as exact phrases the
+ *     way the search matches text: normalized (gw_norm), tokenized (gw_token), each run of
+ *     consecutive positions one OP_PHRASE, the runs ANDed; a lone Han character is its
+ *     unigram term.
+ * A failed check leaves the live database untouched, keeps the new build for inspection
+ * (pruned by the next rebuild) and exits 2. */
+#include "indexer.h"
+#include "gw_norm.h"
+#include "gw_token.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct tok {
+    char term[GW_TOKEN_MAX_WORD * 4 + 8];
+    size_t len;
+    uint32_t pos;
+    int kind;
+} tok;
+
+typedef struct toks {
+    tok *v;
+    size_t n, cap;
+} toks;
+
+static int on_token(void *ctx, gw_tok_kind kind, const char *term, size_t len, uint32_t pos,
+                    gw_span orig)
+{
+    (void)orig;
+    toks *t = ctx;
+    if (len >= sizeof t->v[0].term) return 0;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 32;
+        t->v = gw_xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    tok *k = &t->v[t->n++];
+    memcpy(k->term, term, len);
+    k->term[len] = 0;
+    k->len = len;
+    k->pos = pos;
+    k->kind = (int)kind;
+    return 0;
+}
+
+static int rank(int kind)
+{
+    return kind == GW_TOK_BIGRAM ? 3 : kind == GW_TOK_WORD ? 2 : kind == GW_TOK_EDGE ? 1 : 0;
+}
+
+/* The query for one canary line, or NULL if it has no terms. */
+static gw_xquery *canary_query(const char *line)
+{
+    gw_norm_text nt = {0};
+    gw_norm_run(line, strlen(line), 0, &nt);
+    toks t = {0};
+    gw_token_run(&nt, 1, on_token, &t, NULL);
+    gw_norm_text_free(&nt);
+
+    /* one term per position: the bigram if any, else the word, else the edge unigram */
+    tok *best = NULL;
+    size_t nb = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        if (t.v[i].kind == GW_TOK_UNIGRAM) continue;
+        if (nb && best[nb - 1].pos == t.v[i].pos) {
+            if (rank(t.v[i].kind) > rank(best[nb - 1].kind)) best[nb - 1] = t.v[i];
+            continue;
+        }
+        best = gw_xrealloc(best, (nb + 1) * sizeof *best);
+        best[nb++] = t.v[i];
+    }
+    gw_xquery **subs = NULL;
+    size_t ns = 0;
+    for (size_t i = 0; i < nb;) {
+        size_t j = i + 1;
+        while (j < nb && best[j].pos == best[j - 1].pos + 1) j++;
+        const char **terms = gw_xmalloc((j - i) * sizeof *terms);
+        size_t *lens = gw_xmalloc((j - i) * sizeof *lens);
+        for (size_t k = i; k < j; k++) {
+            terms[k - i] = best[k].term;
+            lens[k - i] = best[k].len;
+        }
+        subs = gw_xrealloc(subs, (ns + 1) * sizeof *subs);
+        subs[ns++] = gw_xquery_phrase(terms, lens, j - i, 0);
+        free(terms);
+        free(lens);
+        i = j;
+    }
+    if (ns == 0) { /* only unpositioned unigrams: a one-character canary */
+        for (size_t i = 0; i < t.n; i++) {
+            subs = gw_xrealloc(subs, (ns + 1) * sizeof *subs);
+            subs[ns++] = gw_xquery_term(t.v[i].term, t.v[i].len, 1);
+        }
+    }
+    gw_xquery *q = NULL;
+    if (ns == 1) {
+        q = subs[0];
+    } else if (ns > 1) {
+        q = gw_xquery_combine(GW_OP_AND, subs, ns, 0);
+        for (size_t i = 0; i < ns; i++) gw_xquery_free(subs[i]);
+    }
+    free(subs);
+    free(best);
+    free(t.v);
+    return q;
+}
+
+int ix_canaries(const ix_opts *o, gw_db *db, int *total)
+{
+    *total = 0;
+    const char *path = o->cfg->canaries;
+    if (!path || !*path) return 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        ix_log(o, 0, "canaries %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    int failed = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *s = line;
+        while (*s == ' ' || *s == '\t') s++;
+        if (!*s || *s == '#') continue;
+        (*total)++;
+        gw_xquery *q = canary_query(s);
+        if (!q) {
+            ix_log(o, 0, "canary '%s': no searchable text", s);
+            failed++;
+            continue;
+        }
+        gw_search_opts so = GW_SEARCH_OPTS_INIT;
+        so.limit = 1;
+        gw_err err;
+        gw_mset *m = gw_db_search(db, q, &so, &err);
+        gw_xquery_free(q);
+        if (!m) {
+            ix_log(o, 0, "canary '%s': search failed: %s", s, err.msg);
+            failed++;
+            continue;
+        }
+        if (gw_mset_size(m) == 0) {
+            ix_log(o, 0, "canary '%s': finds nothing in the new build", s);
+            failed++;
+        } else {
+            ix_log(o, 3, "canary '%s': ok", s);
+        }
+        gw_mset_free(m);
+    }
+    fclose(f);
+    return failed;
+}
+
+static unsigned count_docs(const char *path, int *ok)
+{
+    gw_err err;
+    gw_db *db = gw_db_open(path, GW_DB_READ, &err);
+    *ok = db != NULL;
+    if (!db) return 0;
+    unsigned n = gw_db_doc_count(db, &err);
+    gw_db_close(db);
+    return n;
+}
+
+extern char **environ;
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag == FTW_DP) rmdir(path);
+    else unlink(path);
+    return 0;
+}
+
+/* Merges the parts into build with xapian-compact (xapian-tools): Xapian's Compactor
+ * over several sources, renumbering document ids. Returns 0 on success. */
+static int merge_parts(const ix_opts *o, char *const *parts, size_t n, const char *build)
+{
+    char **argv = gw_xcalloc(n + 4, sizeof *argv);
+    size_t k = 0;
+    argv[k++] = "xapian-compact";
+    argv[k++] = "--quiet";
+    for (size_t i = 0; i < n; i++) argv[k++] = parts[i];
+    argv[k++] = (char *)build;
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "xapian-compact", NULL, NULL, argv, environ);
+    free(argv);
+    if (rc != 0) {
+        ix_log(o, 0, "cannot run xapian-compact (package xapian-tools): %s", strerror(rc));
+        return -1;
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+        ix_log(o, 0, "xapian-compact failed merging the parts into %s", build);
+        return -1;
+    }
+    return 0;
+}
+
+static int jobs_of(const ix_opts *o)
+{
+    long n = o->cfg->jobs > 0 ? o->cfg->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* --rebuild with several processes: parts beside the build, then one merge. Measured
+ * (DESIGN.md §3): Xapian's indexing is CPU-bound, so N cores give nearly N times the
+ * speed, and the merge (a compaction) also shrinks the database. */
+static int build_parallel(const ix_opts *o, const char *build, int jobs, ix_stats *st)
+{
+    char **parts = gw_xcalloc((size_t)jobs, sizeof *parts);
+    for (int k = 0; k < jobs; k++) {
+        size_t n = strlen(build) + 16;
+        parts[k] = gw_xmalloc(n);
+        snprintf(parts[k], n, "%s.part-%d", build, k);
+    }
+    ix_log(o, 2, "indexing with %d processes", jobs);
+    int status = ix_run_parallel(o, parts, (size_t)jobs, st);
+    if (status == IX_EXIT_OK || status == IX_EXIT_SKIPPED) {
+        ix_log(o, 2, "merging %d parts into %s", jobs, build);
+        if (merge_parts(o, parts, (size_t)jobs, build) != 0) status = IX_EXIT_FAILED;
+    }
+    for (int k = 0; k < jobs; k++) {
+        nftw(parts[k], rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(parts[k]);
+    }
+    free(parts);
+    return status;
+}
+
+int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st)
+{
+    gw_err err;
+    char *build = ix_layout_new_build(l, &err);
+    if (!build) {
+        ix_log(o, 0, "%s", err.msg);
+        return IX_EXIT_FAILED;
+    }
+    /* Clear out builds left by killed or refused rebuilds before adding one more. */
+    ix_layout_prune(l, NULL);
+    ix_log(o, 2, "rebuilding into %s", build);
+    int jobs = jobs_of(o), status;
+    if (jobs > 1) {
+        status = build_parallel(o, build, jobs, st);
+    } else {
+        gw_db *db = gw_db_open(build, GW_DB_CREATE, &err);
+        if (!db) {
+            ix_log(o, 0, "%s: %s", build, err.msg);
+            free(build);
+            return IX_EXIT_FAILED;
+        }
+        status = ix_run(o, db, NULL, st);
+        gw_db_close(db);
+    }
+    if (status != IX_EXIT_OK && status != IX_EXIT_SKIPPED) {
+        ix_log(o, 0, "rebuild did not finish; %s is unchanged (the partial build %s is "
+               "removed by the next --rebuild)", l->db_path, build);
+        free(build);
+        return status >= 128 ? status : IX_EXIT_FAILED;
+    }
+
+    /* validation */
+    int ok_new, ok_old = 0;
+    unsigned n_new = count_docs(build, &ok_new);
+    st->doc_count = n_new;
+    {
+        gw_db *rdb = gw_db_open(build, GW_DB_READ, &err);
+        if (rdb) {
+            st->revision = gw_db_revision(rdb, &err);
+            gw_db_close(rdb);
+        }
+    }
+    unsigned n_old = l->current ? count_docs(l->current, &ok_old) : 0;
+    int fail = !ok_new;
+    double limit = o->cfg->max_drop;
+    if (ok_old && n_old > 0) {
+        double change = ((double)n_new - (double)n_old) / (double)n_old;
+        int bad = (double)n_new < (double)n_old * (1.0 - limit) - 1e-9;
+        ix_log(o, bad ? 0 : 2, "validation: %u documents (live build has %u: %+.1f%%, allowed "
+               "drop %.1f%%): %s", n_new, n_old, change * 100, limit * 100,
+               bad ? "FAILED" : "ok");
+        fail |= bad;
+    } else {
+        ix_log(o, 2, "validation: %u documents (no live build to compare with)", n_new);
+    }
+    int total = 0, failed = 0;
+    if (ok_new) {
+        gw_db *rdb = gw_db_open(build, GW_DB_READ, &err);
+        if (rdb) {
+            failed = ix_canaries(o, rdb, &total);
+            gw_db_close(rdb);
+        } else {
+            failed = -1;
+        }
+        if (total || failed)
+            ix_log(o, failed ? 0 : 2, "validation: canaries %d/%d found: %s",
+                   failed < 0 ? 0 : total - failed, total, failed ? "FAILED" : "ok");
+        fail |= failed != 0;
+    }
+    if (fail) {
+        ix_log(o, 0, "refusing to switch: %s still serves the previous build; the new build "
+               "is kept for inspection at %s", l->db_path, build);
+        free(build);
+        return IX_EXIT_FAILED;
+    }
+    if (ix_layout_switch(l, build, &err) != GW_OK) {
+        ix_log(o, 0, "switch failed: %s; %s is unchanged", err.msg, l->db_path);
+        free(build);
+        return IX_EXIT_FAILED;
+    }
+    ix_layout_prune(l, NULL);
+    ix_log(o, 2, "switched %s to %s (previous build kept for --rollback)", l->db_path, build);
+    free(build);
+    return status;
+}
+
+int ix_rollback(const ix_opts *o, ix_layout *l)
+{
+    char *prev = ix_layout_previous(l);
+    if (!prev || access(prev, F_OK) != 0) {
+        if (prev) ix_log(o, 0, "no previous build to roll back to (%s is missing)", prev);
+        else ix_log(o, 0, "no previous build to roll back to (none recorded in %s/previous)",
+                    l->builds_dir);
+        free(prev);
+        return IX_EXIT_FAILED;
+    }
+    int ok;
+    unsigned n = count_docs(prev, &ok);
+    if (!ok) {
+        ix_log(o, 0, "previous build %s does not open; not switching", prev);
+        free(prev);
+        return IX_EXIT_FAILED;
+    }
+    gw_err err;
+    if (ix_layout_switch(l, prev, &err) != GW_OK) {
+        ix_log(o, 0, "rollback failed: %s", err.msg);
+        free(prev);
+        return IX_EXIT_FAILED;
+    }
+    ix_log(o, 2, "rolled back %s to %s (%u documents); --rollback again undoes this",
+           l->db_path, prev, n);
+    free(prev);
+    return IX_EXIT_OK;
+}

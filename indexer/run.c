@@ -1,0 +1,603 @@
+/* run.c: the indexing loop.
+ *
+ * Three phases:
+ *  1. Walk every root. A file whose size and mtime equal the stored ones is unchanged: it
+ *     is marked seen and never opened. The others go to a work list (only changed files
+ *     are remembered, so an unchanged nightly run holds nothing but the state).
+ *  2. Work list, in walk order: read (at most max_file_size + 1 bytes), hash; same hash as
+ *     stored -> only the stored mtime is updated ("touched": not re-read next night);
+ *     else parse, build and replace by the unique id term. Every batch_size writes, one
+ *     commit: readers see whole batches, and a SIGKILL leaves exactly the last commit.
+ *  3. Deletions: documents whose file was not seen. Skipped when the run was stopped
+ *     early (we did not see everything), and never under a directory that could not be
+ *     read or a root that turned up empty (an unmounted share must not empty the index).
+ *
+ * What happens to the old document of a file that is skipped this time:
+ *  - transient reasons (vanished during the run, permission denied, I/O error): kept,
+ *    so one bad night does not drop it from search;
+ *  - content reasons (now empty, binary, too large, no longer a regular file): deleted,
+ *    since the file no longer has indexable text. */
+#include "indexer.h"
+#include "gw_buf.h"
+#include "gw_doc.h"
+#include "gw_norm.h" /* gw_index.h uses gw_norm_text */
+#include "gw_index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct work {
+    char *abspath, *id;
+    long long size, mtime;
+    long mtime_ns;
+} work;
+
+typedef struct run {
+    const ix_opts *o;
+    gw_db *db;
+    ix_state *state;
+    ix_stats *st;
+    work *items;
+    size_t n, cap;
+    unsigned long long bytes_total;
+    char **kept_prefixes; /* ids under these are never deleted this run */
+    size_t n_kept;
+    unsigned long files_in_root;
+    unsigned long pending;    /* writes since the last commit */
+    ix_progress *progress;
+} run;
+
+void ix_hash_hex(const char *p, size_t n, char out[17])
+{
+    /* FNV-1a 64: ~1 GB/s, far above what indexing absorbs; 64 bits make a false
+     * "unchanged" (same size and new mtime, different bytes, same hash) negligible. */
+    uint64_t h = 1469598103934665603ull;
+    const unsigned char *s = (const unsigned char *)p;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ull;
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static void keep_prefix(run *r, const char *prefix)
+{
+    r->kept_prefixes = gw_xrealloc(r->kept_prefixes, (r->n_kept + 1) * sizeof(char *));
+    r->kept_prefixes[r->n_kept++] = gw_xstrdup(prefix);
+}
+
+static int uid_of(const char *id, char *buf, size_t n)
+{
+    return gw_index_uid_term(id, buf, n) > 0 ? 0 : -1;
+}
+
+/* ---- phase 1: walk ---- */
+
+static int on_file(void *ctx, const char *abspath, const char *id, const struct stat *st)
+{
+    run *r = ctx;
+    r->files_in_root++;
+    char uid[256];
+    if (uid_of(id, uid, sizeof uid) != 0) {
+        ix_skip_file(r->o, r->st, abspath, "path too long for an id");
+        return 0;
+    }
+    ix_entry *e = r->state ? ix_state_find(r->state, uid) : NULL;
+    if (e && e->size == (long long)st->st_size && e->mtime == (long long)st->st_mtime &&
+        e->mtime_ns == st->st_mtim.tv_nsec) {
+        e->seen = 1;
+        r->st->unchanged++;
+        return 0;
+    }
+    if (st->st_size == 0) {
+        ix_skip_file(r->o, r->st, abspath, "empty");
+        return 0;
+    }
+    if ((unsigned long long)st->st_size > r->o->cfg->max_file_size) {
+        char reason[128];
+        snprintf(reason, sizeof reason, "too large (%lld bytes > max_file_size %zu)",
+                 (long long)st->st_size, r->o->cfg->max_file_size);
+        ix_skip_file(r->o, r->st, abspath, reason);
+        return 0;
+    }
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 1024;
+        r->items = gw_xrealloc(r->items, r->cap * sizeof *r->items);
+    }
+    r->items[r->n++] = (work){gw_xstrdup(abspath), gw_xstrdup(id), (long long)st->st_size,
+                              (long long)st->st_mtime, st->st_mtim.tv_nsec};
+    r->bytes_total += (unsigned long long)st->st_size;
+    return 0;
+}
+
+static void on_skip(void *ctx, const char *abspath, const char *reason)
+{
+    run *r = ctx;
+    ix_skip_file(r->o, r->st, abspath, reason);
+}
+
+static void on_dir_failed(void *ctx, const char *id_prefix)
+{
+    keep_prefix(ctx, id_prefix);
+}
+
+/* ---- phase 2: one file ---- */
+
+static int commit(run *r, gw_err *err)
+{
+    if (r->o->dry_run || r->pending == 0) return GW_OK;
+    int rc = gw_db_commit(r->db, err);
+    if (rc == GW_OK) {
+        r->st->commits++;
+        r->pending = 0;
+    }
+    return rc;
+}
+
+static int wrote(run *r, gw_err *err)
+{
+    if (r->o->dry_run) return GW_OK;
+    if (++r->pending >= r->o->cfg->batch_size) return commit(r, err);
+    return GW_OK;
+}
+
+/* Reads the whole file (at most max+1 bytes). Returns 0, or an errno. */
+static int read_file(const char *path, size_t max, char **out, size_t *len, int *not_regular)
+{
+    *not_regular = 0;
+    /* O_NONBLOCK: a FIFO that replaced the file since the walk must not hang us. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return errno;
+    struct stat st;
+    if (fstat(fd, &st) != 0) { int e = errno; close(fd); return e; }
+    if (!S_ISREG(st.st_mode)) { close(fd); *not_regular = 1; return 0; }
+    size_t cap = (size_t)st.st_size + 1;
+    if (cap > max + 1) cap = max + 1;
+    char *buf = gw_xmalloc(cap + 1);
+    size_t n = 0;
+    for (;;) {
+        if (n == cap) {
+            if (cap > max) break; /* read max+1: too large, the caller says so */
+            cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+            buf = gw_xrealloc(buf, cap + 1);
+        }
+        ssize_t k = read(fd, buf + n, cap - n);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            return e;
+        }
+        if (k == 0) break;
+        n += (size_t)k;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* The stored mtime keeps nanoseconds: with whole seconds, a file edited in the same
+ * second as it was indexed (same size) would look unchanged forever. */
+static void set_mtime(gw_xdoc *d, const work *w)
+{
+    char v[48];
+    int n = snprintf(v, sizeof v, "%lld.%09ld", w->mtime, w->mtime_ns);
+    gw_xdoc_set_value(d, GW_SLOT_MTIME, v, (size_t)n);
+}
+
+/* Rewrites only the stored mtime/size of an unchanged document. */
+static int touch_doc(run *r, const char *uid, const work *w, gw_err *err)
+{
+    if (r->o->dry_run) return GW_OK;
+    gw_docid id = gw_db_find_by_term(r->db, uid, strlen(uid), err);
+    if (!id) return err && err->code ? err->code : GW_ENOTFOUND;
+    gw_xdoc *d = gw_db_get_doc(r->db, id, err);
+    if (!d) return err ? err->code : GW_EINTERNAL;
+    char v[32];
+    set_mtime(d, w);
+    int n = snprintf(v, sizeof v, "%lld", w->size);
+    gw_xdoc_set_value(d, GW_SLOT_SIZE, v, (size_t)n);
+    gw_docid ok = gw_db_replace_by_term(r->db, uid, strlen(uid), d, err);
+    gw_xdoc_free(d);
+    return ok ? GW_OK : (err ? err->code : GW_EINTERNAL);
+}
+
+/* Returns GW_OK (indexed or skipped) or a database error code (fatal). */
+static int process(run *r, const work *w, gw_err *err)
+{
+    const ix_opts *o = r->o;
+    char uid[256];
+    uid_of(w->id, uid, sizeof uid);
+    ix_entry *e = r->state ? ix_state_find(r->state, uid) : NULL;
+    char *bytes = NULL;
+    size_t len = 0;
+    int not_regular;
+    int oe = read_file(w->abspath, o->cfg->max_file_size, &bytes, &len, &not_regular);
+    if (oe) {
+        char reason[160];
+        if (oe == ENOENT) snprintf(reason, sizeof reason, "vanished during the run");
+        else if (oe == EACCES || oe == EPERM) snprintf(reason, sizeof reason, "permission denied");
+        else snprintf(reason, sizeof reason, "cannot read: %s", strerror(oe));
+        ix_skip_file(o, r->st, w->abspath, reason);
+        if (e) e->seen = 1; /* transient: keep the old document */
+        return GW_OK;
+    }
+    if (not_regular) {
+        ix_skip_file(o, r->st, w->abspath, "not a regular file");
+        return GW_OK;
+    }
+    r->st->bytes_read += len;
+    if (len == 0) {
+        ix_skip_file(o, r->st, w->abspath, "empty");
+        free(bytes);
+        return GW_OK;
+    }
+    if (len > o->cfg->max_file_size) {
+        char reason[128];
+        snprintf(reason, sizeof reason, "too large (more than max_file_size %zu bytes)",
+                 o->cfg->max_file_size);
+        ix_skip_file(o, r->st, w->abspath, reason);
+        free(bytes);
+        return GW_OK;
+    }
+    char hash[17];
+    ix_hash_hex(bytes, len, hash);
+    if (e && strcmp(hash, e->hash) == 0) {
+        free(bytes);
+        e->seen = 1;
+        r->st->touched++;
+        r->st->unchanged++;
+        int rc = touch_doc(r, uid, w, err);
+        if (rc != GW_OK) return rc;
+        return wrote(r, err);
+    }
+    gw_doc doc;
+    gw_err perr;
+    int rc = gw_doc_parse(bytes, len, w->abspath, o->rules, &doc, &perr);
+    free(bytes);
+    if (rc != GW_OK) {
+        ix_skip_file(o, r->st, w->abspath, rc == GW_EBINARY ? "binary file" : perr.msg);
+        return GW_OK;
+    }
+    if (o->dry_run) { /* parsed (so binary files are reported), not built */
+        gw_doc_free(&doc);
+        if (e) { e->seen = 1; r->st->replaced++; } else r->st->added++;
+        return GW_OK;
+    }
+    gw_file_info fi = {w->id, w->mtime, (long long)len, hash};
+    gw_xdoc *xd = gw_xdoc_new();
+    rc = gw_index_build(&doc, &fi, xd, &perr);
+    gw_doc_free(&doc);
+    set_mtime(xd, w);
+    if (rc != GW_OK) {
+        gw_xdoc_free(xd);
+        ix_skip_file(o, r->st, w->abspath, perr.msg);
+        return GW_OK;
+    }
+    if (!o->dry_run && !gw_db_replace_by_term(r->db, uid, strlen(uid), xd, err)) {
+        gw_xdoc_free(xd);
+        gw_err_prefix(err, "%s: ", w->abspath);
+        return err ? err->code : GW_EINTERNAL;
+    }
+    gw_xdoc_free(xd);
+    if (e) {
+        e->seen = 1;
+        r->st->replaced++;
+        ix_log(o, 3, "replaced %s", w->id);
+    } else {
+        r->st->added++;
+        ix_log(o, 3, "added %s", w->id);
+    }
+    return wrote(r, err);
+}
+
+/* ---- phase 3: deletions ---- */
+
+static int kept(const run *r, const char *uid)
+{
+    const char *id = uid + strlen(GW_PREFIX_UID);
+    for (size_t i = 0; i < r->n_kept; i++) {
+        size_t n = strlen(r->kept_prefixes[i]);
+        if (strncmp(id, r->kept_prefixes[i], n) == 0 &&
+            (n == 0 || r->kept_prefixes[i][n - 1] == '/' || id[n] == '/' || id[n] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+static int delete_unseen(run *r, gw_err *err)
+{
+    for (size_t i = 0; i < r->state->cap && !ix_stop_signal; i++) {
+        ix_entry *e = &r->state->slots[i];
+        if (!e->uid || e->seen || kept(r, e->uid)) continue;
+        if (!r->o->dry_run) {
+            int rc = gw_db_delete_by_term(r->db, e->uid, strlen(e->uid), err);
+            if (rc != GW_OK) return rc;
+        }
+        r->st->deleted++;
+        ix_log(r->o, 3, "deleted %s", e->uid + strlen(GW_PREFIX_UID));
+        int rc = wrote(r, err);
+        if (rc != GW_OK) return rc;
+    }
+    return GW_OK;
+}
+
+static double now(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* Ids: relpath with one root; "<basename of root>/<relpath>" with several. NULL (after
+ * saying why) when two roots have the same name. */
+static char **root_prefixes(const ix_opts *o)
+{
+    const gw_strlist *roots = &o->cfg->roots;
+    char **prefixes = gw_xcalloc(roots->n + 1, sizeof *prefixes);
+    for (size_t i = 0; i < roots->n; i++) {
+        if (roots->n == 1) { prefixes[i] = gw_xstrdup(""); continue; }
+        const char *p = roots->v[i];
+        size_t n = strlen(p);
+        while (n > 1 && p[n - 1] == '/') n--;
+        const char *b = p + n;
+        while (b > p && b[-1] != '/') b--;
+        prefixes[i] = gw_xmalloc((size_t)(p + n - b) + 2);
+        memcpy(prefixes[i], b, (size_t)(p + n - b));
+        strcpy(prefixes[i] + (p + n - b), "/");
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(prefixes[i], prefixes[j]) == 0) {
+                ix_log(o, 0, "roots %s and %s have the same name '%.*s'; with several roots "
+                       "the ids are <root name>/<path>, so names must differ",
+                       roots->v[j], roots->v[i], (int)(p + n - b), b);
+                for (size_t k = 0; k <= i; k++) free(prefixes[k]);
+                free(prefixes);
+                return NULL;
+            }
+        }
+    }
+    return prefixes;
+}
+
+static void free_prefixes(char **prefixes)
+{
+    for (size_t i = 0; prefixes && prefixes[i]; i++) free(prefixes[i]);
+    free(prefixes);
+}
+
+/* Phase 1 for all roots. Returns 0, or -1 (said why) when a root cannot be read. */
+static int walk_roots(run *r, char **prefixes)
+{
+    const ix_opts *o = r->o;
+    const gw_strlist *roots = &o->cfg->roots;
+    gw_err err = {0};
+    ix_log(o, 2, "walking %zu root%s", roots->n, roots->n == 1 ? "" : "s");
+    for (size_t i = 0; i < roots->n && !ix_stop_signal; i++) {
+        ix_root root = {roots->v[i], prefixes[i]};
+        ix_walk_cb cb = {on_file, on_skip, on_dir_failed, r};
+        r->files_in_root = 0;
+        if (ix_walk(o, &root, &cb, &err) < 0) {
+            ix_log(o, 0, "%s; nothing changed", err.msg);
+            return -1;
+        }
+        if (r->files_in_root == 0 && r->state && r->state->n > 0) {
+            ix_log(o, 1, "root %s has no files to index; keeping its documents (unmounted "
+                   "share?). Use --rebuild to empty it on purpose.", roots->v[i]);
+            keep_prefix(r, prefixes[i]);
+        }
+    }
+    ix_log(o, 2, "%lu unchanged, %zu to read (%.1f MB)", r->st->unchanged, r->n,
+           (double)r->bytes_total / 1e6);
+    return 0;
+}
+
+/* Phase 2 for the items of share `part` of `parts` (runs of batch_size items dealt out in
+ * turn: equal shares, and each share keeps the walk order). Returns an exit code. */
+static int process_share(run *r, size_t part, size_t parts)
+{
+    const ix_opts *o = r->o;
+    gw_err err = {0};
+    size_t b = o->cfg->batch_size, mine = 0;
+    unsigned long long mine_bytes = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if ((i / b) % parts == part) { mine++; mine_bytes += (unsigned long long)r->items[i].size; }
+    if (part == 0) r->progress = ix_progress_new(o, (unsigned long)mine, mine_bytes);
+    unsigned long long done_bytes = 0;
+    unsigned long done = 0;
+    for (size_t i = 0; i < r->n && !ix_stop_signal; i++) {
+        if ((i / b) % parts != part) continue;
+        if (process(r, &r->items[i], &err) != GW_OK) {
+            ix_progress_clear(r->progress);
+            ix_log(o, 0, "database error: %s (%s); the current batch is not committed, the "
+                   "database holds the previous commit", err.msg, gw_code_name(err.code));
+            return IX_EXIT_FAILED;
+        }
+        done_bytes += (unsigned long long)r->items[i].size;
+        ix_progress_update(r->progress, ++done, done_bytes);
+    }
+    ix_progress_clear(r->progress);
+    if (!ix_stop_signal && r->state) {
+        if (delete_unseen(r, &err) != GW_OK) {
+            ix_log(o, 0, "database error while deleting: %s; the current batch is not "
+                   "committed", err.msg);
+            return IX_EXIT_FAILED;
+        }
+    }
+    if (commit(r, &err) != GW_OK) {
+        ix_log(o, 0, "commit failed: %s; the database holds the previous commit", err.msg);
+        return IX_EXIT_FAILED;
+    }
+    if (ix_stop_signal) return 128 + (int)ix_stop_signal;
+    return r->st->skipped ? IX_EXIT_SKIPPED : IX_EXIT_OK;
+}
+
+static void run_free(run *r)
+{
+    ix_progress_free(r->progress);
+    r->progress = NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->items[i].abspath);
+        free(r->items[i].id);
+    }
+    free(r->items);
+    for (size_t i = 0; i < r->n_kept; i++) free(r->kept_prefixes[i]);
+    free(r->kept_prefixes);
+}
+
+static void final_counts(gw_db *db, ix_stats *st)
+{
+    if (!db) return;
+    gw_err e2;
+    st->doc_count = gw_db_doc_count(db, &e2);
+    st->revision = gw_db_revision(db, &e2);
+}
+
+int ix_run(const ix_opts *o, gw_db *db, ix_state *state, ix_stats *st)
+{
+    double t0 = now();
+    run r = {.o = o, .db = db, .state = state, .st = st};
+    int status = IX_EXIT_FAILED;
+    char **prefixes = root_prefixes(o);
+    if (prefixes && walk_roots(&r, prefixes) == 0) status = process_share(&r, 0, 1);
+    if (status == IX_EXIT_OK && st->skipped) status = IX_EXIT_SKIPPED;
+    if (status >= 128)
+        ix_log(o, 1, "stopped by signal %d after committing the work done; deletions of "
+               "vanished files were not applied", status - 128);
+    st->seconds = now() - t0;
+    final_counts(db, st);
+    run_free(&r);
+    free_prefixes(prefixes);
+    return status;
+}
+
+/* ---- parallel rebuild ---- */
+
+/* A child's result travels to the parent through a pipe: one line of counts, then one
+ * line per skipped file ("path\treason"). Skip lines were already printed by the child. */
+static void send_stats(int fd, const ix_stats *st)
+{
+    FILE *f = fdopen(fd, "w");
+    if (!f) return;
+    fprintf(f, "%lu %lu %lu %lu %lu %lu %llu %lu\n", st->added, st->replaced, st->deleted,
+            st->unchanged, st->touched, st->skipped, st->bytes_read, st->commits);
+    for (size_t i = 0; i < st->n_skips; i++)
+        fprintf(f, "%s\t%s\n", st->skips[i].path, st->skips[i].reason);
+    fclose(f);
+}
+
+static void merge_stats(ix_stats *st, const char *text)
+{
+    ix_stats c = {0};
+    if (sscanf(text, "%lu %lu %lu %lu %lu %lu %llu %lu", &c.added, &c.replaced, &c.deleted,
+               &c.unchanged, &c.touched, &c.skipped, &c.bytes_read, &c.commits) != 8)
+        return;
+    st->added += c.added;
+    st->replaced += c.replaced;
+    st->deleted += c.deleted;
+    st->touched += c.touched;
+    st->skipped += c.skipped;
+    st->bytes_read += c.bytes_read;
+    st->commits += c.commits;
+    const char *line = strchr(text, '\n');
+    while (line && *++line) {
+        const char *end = strchr(line, '\n');
+        const char *tab = memchr(line, '\t', end ? (size_t)(end - line) : strlen(line));
+        if (!end || !tab) break;
+        if (st->n_skips < IX_MAX_SKIPS_LISTED) {
+            st->skips = gw_xrealloc(st->skips, (st->n_skips + 1) * sizeof *st->skips);
+            st->skips[st->n_skips].path = gw_xstrndup(line, (size_t)(tab - line));
+            st->skips[st->n_skips].reason = gw_xstrndup(tab + 1, (size_t)(end - tab - 1));
+            st->n_skips++;
+        }
+        line = end;
+    }
+}
+
+int ix_run_parallel(const ix_opts *o, char *const *parts, size_t jobs, ix_stats *st)
+{
+    double t0 = now();
+    run r = {.o = o, .st = st};
+    int status = IX_EXIT_FAILED;
+    char **prefixes = root_prefixes(o);
+    pid_t *pids = gw_xcalloc(jobs, sizeof *pids);
+    int *fds = gw_xcalloc(jobs, sizeof *fds);
+    gw_buf *out = gw_xcalloc(jobs, sizeof *out);
+    size_t started = 0;
+    if (!prefixes || walk_roots(&r, prefixes) != 0 || ix_stop_signal) goto done;
+    /* The walk's skips are the parent's; the children count only their own. */
+    fflush(NULL);
+    for (size_t k = 0; k < jobs; k++) {
+        int pfd[2];
+        if (pipe(pfd) != 0) {
+            ix_log(o, 0, "pipe: %s", strerror(errno));
+            goto wait_children;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+            ix_log(o, 0, "fork: %s", strerror(errno));
+            close(pfd[0]);
+            close(pfd[1]);
+            goto wait_children;
+        }
+        if (pid == 0) {
+            close(pfd[0]);
+            for (size_t j = 0; j < k; j++) close(fds[j]);
+            ix_stats cst = {0};
+            run cr = r;
+            cr.st = &cst;
+            cr.progress = NULL;
+            gw_err err;
+            int code = IX_EXIT_FAILED;
+            cr.db = gw_db_open(parts[k], GW_DB_CREATE, &err);
+            if (!cr.db) ix_log(o, 0, "%s: %s", parts[k], err.msg);
+            else code = process_share(&cr, k, jobs);
+            gw_db_close(cr.db);
+            ix_progress_free(cr.progress);
+            send_stats(pfd[1], &cst);
+            _exit(code);
+        }
+        close(pfd[1]);
+        pids[k] = pid;
+        fds[k] = pfd[0];
+        started++;
+    }
+wait_children:
+    /* Read all pipes to the end (a child blocks if its pipe fills), then reap. */
+    for (size_t open_n = started; open_n > 0;) {
+        open_n = 0;
+        for (size_t k = 0; k < started; k++) {
+            if (fds[k] < 0) continue;
+            char buf[4096];
+            ssize_t n = read(fds[k], buf, sizeof buf);
+            if (n < 0 && errno == EINTR) { open_n++; continue; }
+            if (n <= 0) { close(fds[k]); fds[k] = -1; continue; }
+            gw_buf_append(&out[k], buf, (size_t)n);
+            open_n++;
+        }
+    }
+    status = started == jobs ? IX_EXIT_OK : IX_EXIT_FAILED;
+    for (size_t k = 0; k < started; k++) {
+        int ws = 0;
+        while (waitpid(pids[k], &ws, 0) < 0 && errno == EINTR) {}
+        int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+        if (out[k].data) merge_stats(st, out[k].data);
+        if (code >= 128 && status < 128) status = code;
+        else if (code == IX_EXIT_FAILED && status < 128) status = IX_EXIT_FAILED;
+    }
+    if (status == IX_EXIT_OK && st->skipped) status = IX_EXIT_SKIPPED;
+done:
+    st->seconds = now() - t0;
+    for (size_t k = 0; k < jobs; k++) gw_buf_free(&out[k]);
+    free(out);
+    free(fds);
+    free(pids);
+    run_free(&r);
+    free_prefixes(prefixes);
+    return status;
+}
