@@ -1029,6 +1029,117 @@ static gw_xquery *text_query(const qnode *n, const char *prefix)
     return r;
 }
 
+/* ---- the cheapest exact form of a phrase, for counting ---------------------------------- */
+
+/* A phrase of m Han characters is the chain of its m-1 bigrams at consecutive positions;
+ * Xapian checks the positions of every one of them in every candidate, which is most of
+ * the cost of counting facets over thousands of matches. Every second bigram (counted
+ * from the rarest one, plus the ends) already covers every character: AB@0 CD@2 DE@3 for
+ * ABCDE. Xapian cannot say "at
+ * offsets 0, 2, 3", only "in order within a window of 4" — which also admits other
+ * arrangements (AB@0 CD@1 needs B = C). The cover is used only when no other arrangement
+ * is possible for these characters: then it matches exactly the same documents. */
+#define COVER_MAX_CHARS 12
+
+/* 1 if the characters some arrangement q[0..k) (q[0] = 0, non-decreasing, within
+ * [0, m-2]) forces on the text can all hold at once, for a q other than the cover's own. */
+static int cover_alt(const uint32_t *c, size_t m, const size_t *st, size_t k, size_t *q,
+                     size_t i, uint32_t *doc, int differs)
+{
+    if (i == k) return differs;
+    size_t lo = i ? q[i - 1] : 0, hi = i ? m - 2 : 0;
+    for (size_t p = lo; p <= hi; p++) {
+        uint32_t save0 = doc[p], save1 = doc[p + 1];
+        if ((doc[p] && doc[p] != c[st[i]]) || (doc[p + 1] && doc[p + 1] != c[st[i] + 1]))
+            continue;
+        doc[p] = c[st[i]];
+        doc[p + 1] = c[st[i] + 1];
+        q[i] = p;
+        int r = cover_alt(c, m, st, k, q, i + 1, doc, differs || p != st[i]);
+        doc[p] = save0;
+        doc[p + 1] = save1;
+        if (r) return 1;
+    }
+    return 0;
+}
+
+/* The cover of n's phrase: indices into n->phr (k of them), or 0 when the whole chain must
+ * be used (not a pure Han run, too long, too short to gain, or not provably exact). It
+ * always keeps the rarest bigram (by document frequency in db, with the term prefix):
+ * dropping it would let many more candidates through the AND before the position check,
+ * which costs more than the position lists it saves (measured: rare phrases twice as
+ * slow). */
+static size_t phrase_cover(const qnode *n, const char *prefix, gw_db *db, size_t *idx)
+{
+    size_t m = n->ncp;
+    if (m < 4 || m > COVER_MAX_CHARS || n->window || n->nuni || n->verify || n->nphr != m - 1)
+        return 0;
+    for (size_t i = 0; i < m; i++)
+        if (!gw_norm_is_han(n->cp[i]) || n->cp[i] == 0) return 0;
+    for (size_t i = 1; i < n->nphr; i++)
+        if (n->phr[i].pos != n->phr[0].pos + i) return 0;
+    /* the rarest bigram r, then every second bigram away from it, then the ends */
+    size_t r = 0;
+    if (db) {
+        unsigned best = 0;
+        size_t pl = strlen(prefix);
+        char t[256];
+        for (size_t i = 0; i < n->nphr; i++) {
+            if (pl + n->phr[i].len >= sizeof t) return 0;
+            memcpy(t, prefix, pl);
+            memcpy(t + pl, n->phr[i].term, n->phr[i].len);
+            gw_err e;
+            unsigned f = gw_db_term_freq(db, t, pl + n->phr[i].len, &e);
+            if (e.code != GW_OK) return 0;
+            if (i == 0 || f < best) {
+                best = f;
+                r = i;
+            }
+        }
+    }
+    unsigned char use[COVER_MAX_CHARS];
+    memset(use, 0, sizeof use);
+    use[r] = 1;
+    for (size_t s = r; s >= 2; s -= 2) use[s - 2] = 1;
+    use[0] = 1;
+    for (size_t s = r + 2; s + 1 < m; s += 2) use[s] = 1;
+    use[m - 2] = 1;
+    size_t st[COVER_MAX_CHARS], k = 0;
+    for (size_t s = 0; s + 1 < m; s++)
+        if (use[s]) st[k++] = s;
+    if (k >= n->nphr) return 0;
+    size_t q[COVER_MAX_CHARS];
+    uint32_t doc[COVER_MAX_CHARS + 1];
+    memset(doc, 0, sizeof doc);
+    if (cover_alt(n->cp, m, st, k, q, 0, doc, 0)) return 0;
+    memcpy(idx, st, k * sizeof *idx);
+    return k;
+}
+
+/* Matches exactly what text_query(n, prefix) matches (n without verify), without weights,
+ * as cheaply as possible. */
+static gw_xquery *text_query_bool(const qnode *n, const char *prefix, gw_db *db)
+{
+    size_t idx[COVER_MAX_CHARS], k = phrase_cover(n, prefix, db, idx);
+    if (!k) return text_query(n, prefix);
+    size_t pl = strlen(prefix);
+    char **terms = gw_xcalloc(k, sizeof *terms);
+    size_t *lens = gw_xcalloc(k, sizeof *lens);
+    for (size_t i = 0; i < k; i++) {
+        const qterm *t = &n->phr[idx[i]];
+        terms[i] = gw_xmalloc(pl + t->len + 1);
+        memcpy(terms[i], prefix, pl);
+        memcpy(terms[i] + pl, t->term, t->len + 1);
+        lens[i] = pl + t->len;
+    }
+    gw_xquery *r = gw_xquery_phrase((const char *const *)terms, lens, k,
+                                    (unsigned)(idx[k - 1] - idx[0] + 1));
+    for (size_t i = 0; i < k; i++) free(terms[i]);
+    free(terms);
+    free(lens);
+    return r;
+}
+
 static gw_xquery *combine_free(int op, gw_xquery **v, size_t n, unsigned window)
 {
     if (n == 1 && op != GW_OP_NEAR) return v[0];
@@ -1040,11 +1151,12 @@ static gw_xquery *combine_free(int op, gw_xquery **v, size_t n, unsigned window)
 /* Builds node n. neg = 0: the result matches a SUPERSET of n's exact matches; neg = 1
  * (n sits under a NOT): a SUBSET, so that excluding it never drops a true match. NULL
  * means "matches nothing" (only with neg). */
-static gw_xquery *build(const qnode *n, int neg)
+static gw_xquery *build(const qnode *n, int neg, int cheap, gw_db *db)
 {
     switch (n->kind) {
     case N_TEXT: {
         if (neg && n->verify) return NULL;
+        if (cheap) return text_query_bool(n, field_prefix(n->field), db);
         gw_xquery *body = text_query(n, field_prefix(n->field));
         if (n->field != GW_QF_BODY || neg) return body;
         /* title boost: the same phrase in the title adds weight */
@@ -1064,7 +1176,7 @@ static gw_xquery *build(const qnode *n, int neg)
     }
     case N_NOT: {
         /* a NOT standing alone: everything except it */
-        gw_xquery *x = build(n->k[0], !neg);
+        gw_xquery *x = build(n->k[0], !neg, cheap, db);
         gw_xquery *all = gw_xquery_all();
         if (!x) return all;
         gw_xquery *v[2] = {all, x};
@@ -1074,7 +1186,7 @@ static gw_xquery *build(const qnode *n, int neg)
         gw_xquery **v = gw_xcalloc(n->nk, sizeof *v);
         size_t m = 0;
         for (size_t i = 0; i < n->nk; i++) {
-            gw_xquery *x = build(n->k[i], neg);
+            gw_xquery *x = build(n->k[i], neg, cheap, db);
             if (x) v[m++] = x;
         }
         gw_xquery *r = m ? combine_free(GW_OP_OR, v, m, 0) : NULL;
@@ -1090,14 +1202,14 @@ static gw_xquery *build(const qnode *n, int neg)
         for (size_t i = 0; i < n->nk; i++) {
             const qnode *c = n->k[i];
             if (c->kind == N_NOT) {
-                gw_xquery *x = build(c->k[0], !neg);
+                gw_xquery *x = build(c->k[0], !neg, cheap, db);
                 if (x) nots[nn++] = x;
                 else if (!neg) continue; /* excluding nothing */
                 else continue;
             } else if (c->kind == N_DATE || c->kind == N_YEAR) {
-                flt[nf++] = build(c, neg);
+                flt[nf++] = build(c, neg, cheap, db);
             } else {
-                gw_xquery *x = build(c, neg);
+                gw_xquery *x = build(c, neg, cheap, db);
                 if (x) pos[np++] = x;
                 else empty = 1;
             }
@@ -1108,7 +1220,7 @@ static gw_xquery *build(const qnode *n, int neg)
             np = 0;
             /* nearness of the words of one unquoted run: the whole run as a phrase, and
              * the words' first terms near each other */
-            if (n->chunk && !neg) {
+            if (n->chunk && !neg && !cheap) {
                 gw_xquery *boost[2];
                 size_t nb = 0;
                 qnode whole = {0};
@@ -1171,7 +1283,13 @@ gw_xquery *gw_query_part_query(const gw_query *q, size_t i)
 
 gw_xquery *gw_query_build(const gw_query *q)
 {
-    gw_xquery *x = q->root ? build(q->root, 0) : NULL;
+    gw_xquery *x = q->root ? build(q->root, 0, 0, NULL) : NULL;
+    return x ? x : gw_xquery_all();
+}
+
+gw_xquery *gw_query_build_bool(const gw_query *q, gw_db *db)
+{
+    gw_xquery *x = q->root ? build(q->root, 0, 1, db) : NULL;
     return x ? x : gw_xquery_all();
 }
 

@@ -59,6 +59,14 @@ void gw_query_free(gw_query *q);
  * gw_xquery_free. Never NULL; a query of filters alone is "all documents" filtered. */
 gw_xquery *gw_query_build(const gw_query *q);
 
+/* The same set of documents as gw_query_build, without any weight or ranking boost, in
+ * the form that is cheapest to match (a phrase of 4-12 Han characters checks only the
+ * bigrams that cover its characters, the rarest one among them, when that provably
+ * changes nothing): for counting facets over every match. db (may be NULL: no frequencies)
+ * gives the term frequencies that choose the bigrams; the query is for that database.
+ * Caller frees with gw_xquery_free. Never NULL. */
+gw_xquery *gw_query_build_bool(const gw_query *q, gw_db *db);
+
 /* 1 when candidates must be checked with gw_query_verify. */
 int gw_query_needs_verify(const gw_query *q);
 

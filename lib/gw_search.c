@@ -20,7 +20,11 @@
 /* Queries that need checking against the text look at this many candidates at most. */
 #define VERIFY_CAP 100000
 /* ... and check all of them only up to this many; beyond, enough for the page. Checking
- * loads and normalizes the stored text (~50 us per report). */
+ * loads (zlib), reads (sview_read) and normalizes the stored text: ~180,000 instructions
+ * per report of the benchmark corpus (~515,000 with jansson), ~35-50 us on a loaded
+ * 2-core machine. A phrase across punctuation whose candidates hold few or no exact
+ * matches still checks every candidate (thousands for two common words): see
+ * docs/decisions.md, "Search speed". */
 #define VERIFY_FULL 300
 /* Highlight at most this many matches per document (a one-character query in a long
  * report matches thousands of times). */
@@ -150,6 +154,31 @@ static int hex4(const char *p, const char *e, uint32_t *v)
     return 1;
 }
 
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if invalid: no
+ * overlong forms, surrogates or code points past U+10FFFF (as jansson checks). Its
+ * continuation bytes are never '"', '\\' or control characters. */
+static size_t utf8_seq(const char *s, const char *e)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = (size_t)(e - s);
+    unsigned c = p[0];
+    if (c >= 0xC2 && c <= 0xDF) return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && p[1] < 0xA0) return 0;
+        if (c == 0xED && p[1] > 0x9F) return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && p[1] < 0x90) return 0;
+        if (c == 0xF4 && p[1] > 0x8F) return 0;
+        return 4;
+    }
+    return 0;
+}
+
 /* Decodes the JSON string whose opening quote is just before *pp into out (room for as
  * many bytes as the encoded form: decoding never grows). 1 and *pp past the closing quote,
  * or 0 when it is anything jansson might read differently. */
@@ -159,13 +188,18 @@ static int json_str(const char **pp, const char *e, char *out, size_t *olen)
     size_t k = 0;
     for (;;) {
         const char *q = p;
-        int high = 0;
-        while (q < e && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20) {
-            high |= (unsigned char)*q >= 0x80;
-            q++;
+        while (q < e) {
+            unsigned char c = (unsigned char)*q;
+            if (c < 0x80) {
+                if (c == '"' || c == '\\' || c < 0x20) break;
+                q++;
+                continue;
+            }
+            size_t l = utf8_seq(q, e);
+            if (!l) return 0;
+            q += l;
         }
         if (q > p) {
-            if (high && !gw_utf8_valid(p, (size_t)(q - p))) return 0;
             memcpy(out + k, p, (size_t)(q - p));
             k += (size_t)(q - p);
         }
@@ -485,7 +519,7 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
     int has_text = gq != NULL;
     gw_xquery *xq = has_text ? gw_query_build(gq) : gw_xquery_all();
     /* the same documents, for the facet pass: no weights, the cheapest phrase form */
-    gw_xquery *bq = has_text ? gw_query_build_bool(gq) : gw_xquery_all();
+    gw_xquery *bq = has_text ? gw_query_build_bool(gq, db) : gw_xquery_all();
     /* request filters */
     gw_xquery *filters[5];
     size_t nf = 0;

@@ -14,6 +14,9 @@ export BUILD BIN
 OUT=${OUT:-$BUILD/test-output}
 export OUT
 mkdir -p "$OUT"
+# Timeouts in Check tests guard against hangs, not speed: give loaded machines and
+# sanitizer builds room (the ASan target raises it further).
+export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-4}
 what=${1:-all}
 filter=${2:-}
 passed=0
