@@ -312,7 +312,7 @@ static void scratch_free(scratch *c)
 
 /* Fills hit fields, snippet and marks from a stored document. */
 static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned chars,
-                     scratch *c)
+                     int snippets, scratch *c)
 {
     size_t dl;
     const char *data = gw_xdoc_data(doc, &dl);
@@ -347,6 +347,12 @@ static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned
     size_t kl;
     const char *key = gw_xdoc_value(doc, GW_SLOT_DUPKEY, &kl);
     h->dupkey = xstrn(key, kl);
+    if (!snippets) {
+        h->snippet_html = gw_xstrdup("");
+        h->snippet_text = gw_xstrdup("");
+        if (slow) gw_stored_free(&st);
+        return;
+    }
     gw_span *spans = NULL;
     size_t ns = 0;
     if (gq && tl) {
@@ -692,7 +698,7 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
             h->score = cands[i].w;
             h->percent = cands[i].pct;
             h->similar = cands[i].similar;
-            fill_hit(h, d, gq, rq->snippet_chars, &sc);
+            fill_hit(h, d, gq, rq->snippet_chars, !rq->no_snippets, &sc);
         }
     } else {
         /* candidates from the index, each checked against its text; then collapse,
@@ -767,7 +773,7 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
                 h->score = gw_mset_weight(m, vc[i].idx);
                 h->percent = gw_mset_percent(m, vc[i].idx);
                 h->similar = vc[i].similar;
-                fill_hit(h, d, gq, rq->snippet_chars, &sc);
+                fill_hit(h, d, gq, rq->snippet_chars, !rq->no_snippets, &sc);
             }
             kept++;
         }

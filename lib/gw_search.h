@@ -74,10 +74,12 @@ typedef struct gw_search_req {
                                  near-duplicates, the hit itself first) instead of q's
                                  hits; q still drives snippets */
     size_t max_query_bytes;   /* 0 = 1000 */
+    int no_snippets;          /* 1: hits carry empty snippets (scripts that want only ids
+                                 skip the highlighting work) */
 } gw_search_req;
 
 #define GW_SEARCH_REQ_INIT {NULL, 0, 10, GW_SORT_RELEVANCE, NULL, 0, NULL, NULL, 1, 0, 1, 0, \
-                            0, 0}
+                            0, 0, 0}
 
 typedef struct gw_hit {
     gw_docid id;              /* Xapian docid (stable until the next rebuild) */

@@ -29,7 +29,8 @@ static void usage(FILE *f)
     fputs("usage: gongwen-search [-c CONF] [-d DB] [--json] [--explain] [--size N] [--page N]\n"
           "                      [--sort relevance|date|-date] [--source S] [--year Y]\n"
           "                      [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--no-collapse]\n"
-          "                      [--similar ID] [--snippet-chars N] [--no-facets] [--ids] QUERY\n"
+          "                      [--similar ID] [--snippet-chars N] [--no-facets] [--no-snippets]\n"
+          "                      [--ids] QUERY\n"
           "       gongwen-search [-d DB] [--json] --batch   (queries on stdin, one a line)\n"
           "       gongwen-search [-d DB] [--json] --doc ID [QUERY]\n"
           "       gongwen-search --normalize TEXT\n"
@@ -130,6 +131,7 @@ int main(int argc, char **argv)
         {"ids", no_argument, 0, 'i'},           {"batch", no_argument, 0, 'b'},
         {"doc", required_argument, 0, 'D'},     {"normalize", no_argument, 0, 'N'},
         {"no-facets", no_argument, 0, 'f'},     {"help", no_argument, 0, 'h'},
+        {"no-snippets", no_argument, 0, 'x'},
         {0, 0, 0, 0}};
     const char *conf = NULL, *db = NULL, *doc = NULL;
     int json = 0, explain = 0, ids = 0, batch = 0, normalize = 0;
@@ -160,7 +162,8 @@ int main(int argc, char **argv)
         case 'C': rq.collapse = 0; break;
         case 'm': rq.similar_to = parse_uint(optarg, "similar document id", 4000000000u); break;
         case 'n': rq.snippet_chars = parse_uint(optarg, "snippet-chars", 100000); break;
-        case 'i': ids = 1; break;
+        case 'i': ids = 1; rq.no_snippets = 1; break;
+        case 'x': rq.no_snippets = 1; break;
         case 'b': batch = 1; break;
         case 'D': doc = optarg; break;
         case 'N': normalize = 1; break;

@@ -202,6 +202,11 @@ def run(tmp):
             "similar", "dupkey"}
     ok(keys <= set(h) and {"total", "total_is_exact", "took_ms", "hits", "facets"} <= set(r),
        "JSON carries the documented fields")
+    r2 = sj(db, "高质量发展", "--no-snippets")
+    ok([x["path"] for x in r2["hits"]] == [x["path"] for x in r["hits"]]
+       and all(x["snippet_html"] == "" and x["snippet"]["text"] == "" for x in r2["hits"])
+       and h["snippet_html"] != "",
+       "--no-snippets: the same hits with empty snippets")
     d1 = json.loads(search(db, "--json", "--doc", str(h["id"]), "高质量发展").stdout)
     ok("<mark>" in d1["html"] and d1["path"] == h["path"], "--doc shows the whole document highlighted")
 
