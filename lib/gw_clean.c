@@ -9,7 +9,7 @@
  *   4. a garbled tail ending in a broken tag is cut (cut_garbled_tail); mojibake-only
  *      lines are dropped (is_mojibake);
  *   5. repeated title lines dropped (only in the head of the document, see the loop);
- * and after the pass, hard line wraps are joined (see the comment on wrap_width).
+ * and after the pass, hard line wraps are joined (see the comment above wrap_find).
  * Everything is linear in the input: the head is at most 20 lines, the wrap search is a
  * histogram, rules only look at lines of at most GW_CLEAN_RULE_MAX bytes.
  * No regular expression runs unless the user's file asks for one. */
@@ -676,6 +676,7 @@ struct line_scan {
     size_t cols;       /* display columns: Han and full-width count 2 */
     size_t n, strong, rare, common; /* non-space characters and their kinds */
     uint32_t first, last;
+    int punct;         /* holds sentence punctuation ，。；！？ (or , ; ! ?): prose */
 };
 
 static void scan_line(const char *s, size_t len, struct line_scan *ls)
@@ -700,6 +701,9 @@ static void scan_line(const char *s, size_t len, struct line_scan *ls)
         }
         if (is_space_cp(cp) && cp != 0) continue;
         ls->n++;
+        if (cp == 0xFF0C || cp == 0x3002 || cp == 0xFF1B || cp == 0xFF01 || cp == 0xFF1F ||
+            cp == ',' || cp == ';' || cp == '!' || cp == '?')
+            ls->punct = 1;
         if (cp < 0x80 && cp != '?' && cp >= 0x20 && cp != 0x7F) continue;
         if (is_strong_bad(cp))
             ls->strong++;
@@ -768,8 +772,11 @@ static size_t cut_garbled_tail(const char *s, size_t len)
 struct kline {
     size_t off, len;   /* in the work buffer */
     size_t cols;       /* display columns (Han and full-width = 2) */
+    size_t chars;      /* code points */
     uint32_t first, last;
     int indented;      /* the raw line started with white space: a new paragraph */
+    int marker;        /* the line starts with a list marker: 一、 (一) 1. 第三条 ① */
+    int punct;         /* the line holds sentence punctuation (line_scan.punct) */
 };
 
 static int is_digit_cp(uint32_t cp)
@@ -777,65 +784,207 @@ static int is_digit_cp(uint32_t cp)
     return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
 }
 
-/* Hard line wraps. A text exported with a fixed width W has most of its lines W columns
- * long (give or take a few: a wrap never splits a character, and CJK line-breaking
- * rules keep some punctuation off a line start) and no line longer than W. So:
- *  - W is the longest line length (in columns) such that at most 5% (+2) of the lines
- *    are longer, and at least 3 lines and at least 30% of the lines of 20+ columns lie
- *    in [W - tol, W], tol = max(6, W/10); 30 <= W <= 512 columns.
- *    A text of unwrapped paragraphs (all the seeds) has no such W: its lines vary
- *    wildly in length.
- *  - Line A is joined with the next line B when A is a full line (A >= W - tol columns),
- *    A ends with a Han character or with ，、 (which never end a paragraph), and B
- *    starts with a Han character, a digit or Chinese closing punctuation, without
- *    indentation (an indented line starts a paragraph).
- * Short lines (headings, captions like the ones heading seed 004) are never full lines,
- * so they are never joined. Joined lines are concatenated without a space (Chinese has
- * none between characters). Returns W, or 0 when the text is not hard-wrapped. */
-/* Wrap widths beyond this are not looked for: exports wrap at 60-160 columns, and a
- * histogram this size keeps the search linear in the number of lines. */
+static int is_latin_cp(uint32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A);
+}
+
+static int is_cn_numeral(uint32_t cp)
+{
+    switch (cp) {
+    case 0x4E00: case 0x4E8C: case 0x4E09: case 0x56DB: case 0x4E94: /* 一二三四五 */
+    case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: /* 六七八九十 */
+    case 0x767E: case 0x96F6: case 0x3007:                           /* 百零〇 */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* A line that starts with a list or section marker begins an item, never continues the
+ * line above: "一、" "十二、" "(一)" "（3）" "1." "2、" (not "1.5") "第三条" "第二章" "①". */
+static int starts_with_marker(const char *s, size_t len)
+{
+    uint32_t cp[6];
+    size_t n = 0, i = 0;
+    while (n < 6 && i < len) i += next_cp(s + i, len - i, &cp[n++]);
+    if (n < 2) return 0;
+    if (cp[0] >= 0x2460 && cp[0] <= 0x2473) return 1; /* ① - ⑳ */
+    size_t k = 0;
+    if (cp[0] == '(' || cp[0] == 0xFF08) {
+        k = 1;
+        while (k < n && (is_cn_numeral(cp[k]) || is_digit_cp(cp[k]))) k++;
+        return k > 1 && k < n && (cp[k] == ')' || cp[k] == 0xFF09);
+    }
+    if (cp[0] == 0x7B2C) { /* 第 */
+        k = 1;
+        while (k < n && (is_cn_numeral(cp[k]) || is_digit_cp(cp[k]))) k++;
+        return k > 1 && k < n &&
+               (cp[k] == 0x7AE0 || cp[k] == 0x8282 || cp[k] == 0x7BC0 || cp[k] == 0x6761 ||
+                cp[k] == 0x689D || cp[k] == 0x7BC7 || cp[k] == 0x90E8); /* 章节節条條篇部 */
+    }
+    if (is_cn_numeral(cp[0])) {
+        while (k < n && is_cn_numeral(cp[k])) k++;
+        return k < n && (cp[k] == 0x3001 || cp[k] == 0xFF0E);     /* 、 ． */
+    }
+    if (is_digit_cp(cp[0])) {
+        while (k < n && is_digit_cp(cp[k])) k++;
+        if (k >= n) return 0;
+        if (cp[k] == 0x3001) return 1;                            /* 1、 */
+        return (cp[k] == '.' || cp[k] == 0xFF0E) && (k + 1 >= n || !is_digit_cp(cp[k + 1]));
+    }
+    return 0;
+}
+
+/* Hard line wraps (text exported from PDF or Word, or typed at a fixed width): every
+ * line of a paragraph but its last is cut at about the same width, inside a sentence.
+ *
+ * A line break between A and B is a wrap CANDIDATE when
+ *  - A is not the first line, unless that line is indented (the first line is the title:
+ *    a title followed by a paragraph that starts with a Han character is the common
+ *    case, not a wrap; an indented first line is the first line of a paragraph);
+ *  - A is not a subtitle or an attribution: a line that starts with a dash (——) and holds
+ *    no sentence punctuation is a line of its own;
+ *  - A ends inside a sentence: with a Han character, a digit or Latin letter, ，、 or an
+ *    opening bracket or quote; never with 。！？；：… or a closing quote, which may end a
+ *    paragraph;
+ *  - B continues it: it starts with a Han character, a digit, a Latin letter or closing
+ *    punctuation (，。、；：！？”》）…, which no line of text starts with), is not indented
+ *    (an indented line starts a paragraph) and does not start with a list marker
+ *    (一、 (一) 1. 第三条 ①: see starts_with_marker);
+ *  - not both sides are Latin letters or digits: "IPv\n6", "100\n000" or an English
+ *    word per line cannot be told from a lost space, so they are left alone. Han next to
+ *    a digit or a Latin word is joined ("2022\n年", "G20\n峰会": Chinese writes no space
+ *    there; the tokenizer separates the scripts anyway).
+ * The DOCUMENT is hard-wrapped when the candidates' A lines share one width: measured in
+ * code points (a wrap every n characters) and in display columns (Han = 2: a wrap at a
+ * fixed page width), the unit whose window [x, x + max(2, x/8)] holds more A lines wins;
+ * x >= 16 characters / 30 columns. It must hold at least 2 A lines and half of all
+ * candidates, at most 5% + 2 of all lines may be longer than the window plus a slack of
+ * max(4, hi/2) (a text of unwrapped paragraphs has its paragraphs there: all the seeds),
+ * and at least a third of the candidates' A lines must hold sentence punctuation
+ * (，。；！？: prose; a list of titles of similar length is not a wrapped text).
+ * In a hard-wrapped document, a candidate break is joined when A is a full line (its
+ * width >= x - max(1, x/20)) and neither A nor B is longer than the window plus the slack
+ * (a short heading, a caption, a signature is never a full line; a paragraph that was
+ * never wrapped is too long). Joined lines are concatenated without a space (Chinese has
+ * none between characters). Linear: two histograms of at most WRAP_MAX_COLS widths, searched through prefix sums. */
 #define WRAP_MAX_COLS 512
 
-static size_t wrap_width(const struct kline *ls, size_t n, size_t *tol_out)
+struct wrap_plan {
+    int unit;          /* 0: not hard-wrapped, 1: code points, 2: columns */
+    size_t lo, hi, max;
+};
+
+static size_t line_width(const struct kline *l, int unit)
 {
-    static const size_t H = WRAP_MAX_COLS + 1; /* hist[H - 1]: longer than WRAP_MAX_COLS */
-    size_t *hist = gw_xcalloc(H, sizeof *hist);
-    size_t m = 0;
+    return unit == 1 ? l->chars : l->cols;
+}
+
+static int ends_inside_sentence(uint32_t c)
+{
+    return gw_clean_is_han(c) || is_digit_cp(c) || is_latin_cp(c) || c == 0xFF0C ||
+           c == 0x3001 || c == ',' || c == 0x201C || c == 0x300A || c == 0xFF08 ||
+           c == '(' || c == 0x300C || c == 0x300E || c == 0x3008 || c == 0x3010;
+}
+
+static int continues_sentence(uint32_t c)
+{
+    return gw_clean_is_han(c) || is_digit_cp(c) || is_latin_cp(c) || c == 0xFF0C ||
+           c == 0x3002 || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0xFF01 ||
+           c == 0xFF1F || c == 0x201D || c == 0x300B || c == 0xFF09 || c == 0x300D ||
+           c == 0x300F || c == 0x3009 || c == 0x3011 || c == ',' || c == ';' || c == ':' ||
+           c == '!' || c == '?' || c == ')';
+}
+
+static int wrap_candidate(const struct kline *a, const struct kline *b)
+{
+    if (b->indented || b->marker) return 0;
+    /* "——武山縣2022年基層黨建工作綜述之六": a subtitle or attribution, a line of its own */
+    if ((a->first == 0x2014 || a->first == 0x2015 || a->first == 0x2500) && !a->punct)
+        return 0;
+    if (!ends_inside_sentence(a->last) || !continues_sentence(b->first)) return 0;
+    int a_an = is_digit_cp(a->last) || is_latin_cp(a->last);
+    int b_an = is_digit_cp(b->first) || is_latin_cp(b->first);
+    return !(a_an && b_an);
+}
+
+/* The break before line i (i >= 1) is a candidate; the first line only when it is
+ * indented (a paragraph's first line: a title is not indented, or is a short centred
+ * line that is never a full line). */
+static int may_wrap(const struct kline *ls, size_t i)
+{
+    if (i == 0 || (i == 1 && !ls[0].indented)) return 0;
+    return wrap_candidate(&ls[i - 1], &ls[i]);
+}
+
+static void wrap_find(const struct kline *ls, size_t n, struct wrap_plan *plan)
+{
+    enum { H = WRAP_MAX_COLS + 2 }; /* widths 0..WRAP_MAX_COLS, then "longer" */
+    memset(plan, 0, sizeof *plan);
+    size_t *hist = gw_xcalloc(2 * H, sizeof *hist);
+    size_t k = 0, prose = 0;
     for (size_t i = 0; i < n; i++) {
-        if (ls[i].cols < 20) continue;
-        hist[ls[i].cols < H - 1 ? ls[i].cols : H - 1]++;
-        m++;
+        if (!may_wrap(ls, i)) continue;
+        k++;
+        prose += ls[i - 1].punct;
+        for (int u = 1; u <= 2; u++) {
+            size_t w = line_width(&ls[i - 1], u);
+            hist[(u - 1) * H + (w <= WRAP_MAX_COLS ? w : H - 1)]++;
+        }
     }
-    size_t W = 0;
-    if (m >= 3) {
-        size_t skip_max = m / 20 + 2, longer = hist[H - 1];
-        for (size_t w = H - 2; w >= 30 && longer <= skip_max; w--) {
-            if (hist[w]) {
-                size_t tol = w / 10 > 6 ? w / 10 : 6, near = 0;
-                for (size_t t = w - tol; t <= w; t++) near += hist[t];
-                if (near >= 3 && near * 10 >= m * 3) {
-                    W = w;
-                    *tol_out = tol;
-                    break;
+    size_t best_c = 0, best_x = 0;
+    int best_u = 0;
+    if (k >= 2 && prose * 3 >= k) {
+        for (int u = 2; u >= 1; u--) { /* columns first: a tie keeps columns */
+            size_t *h = hist + (u - 1) * H;
+            for (size_t t = 1; t <= WRAP_MAX_COLS; t++) h[t] += h[t - 1]; /* prefix sums */
+            size_t xmin = u == 1 ? 16 : 30;
+            for (size_t x = xmin; x <= WRAP_MAX_COLS; x++) {
+                size_t tol = x / 8 > 2 ? x / 8 : 2;
+                size_t top = x + tol < WRAP_MAX_COLS ? x + tol : WRAP_MAX_COLS;
+                size_t c = h[top] - h[x - 1]; /* A lines of width x .. x + tol */
+                if (c > best_c || (c == best_c && c && u == best_u && x > best_x)) {
+                    best_c = c;
+                    best_x = x;
+                    best_u = u;
                 }
             }
-            longer += hist[w];
         }
     }
     free(hist);
-    return W;
+    if (best_c < 2 || best_c * 2 < k) return;
+    size_t hi = best_x + (best_x / 8 > 2 ? best_x / 8 : 2);
+    size_t max = hi + (hi / 2 > 4 ? hi / 2 : 4), longer = 0;
+    for (size_t i = 0; i < n; i++)
+        if (line_width(&ls[i], best_u) > max) longer++;
+    if (longer > n / 20 + 2) return;
+    plan->unit = best_u;
+    plan->lo = best_x - (best_x / 20 > 1 ? best_x / 20 : 1);
+    plan->hi = hi;
+    plan->max = max;
 }
 
-static int joinable(const struct kline *a, const struct kline *b, size_t W, size_t tol)
+static int joinable(const struct kline *ls, size_t i, const struct wrap_plan *p)
 {
-    if (a->cols + tol < W || a->cols > W) return 0;
-    if (b->indented) return 0;
-    int a_ok = gw_clean_is_han(a->last) || a->last == 0xFF0C || a->last == 0x3001;
-    uint32_t f = b->first;
-    int b_ok = gw_clean_is_han(f) || is_digit_cp(f) || f == 0xFF0C || f == 0x3002 ||
-               f == 0x3001 || f == 0xFF1B || f == 0xFF1A || f == 0xFF01 || f == 0xFF1F ||
-               f == 0x201D || f == 0x300B || f == 0xFF09;
-    return a_ok && b_ok;
+    if (!p->unit || !may_wrap(ls, i)) return 0;
+    const struct kline *a = &ls[i - 1], *b = &ls[i];
+    size_t wa = line_width(a, p->unit);
+    return wa >= p->lo && wa <= p->max && line_width(b, p->unit) <= p->max;
+}
+
+/* Code points and display columns of s[0..len) (as scan_line counts them). */
+static void line_width_raw(const char *s, size_t len, size_t *chars, size_t *cols)
+{
+    size_t i = 0;
+    *chars = *cols = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += next_cp(s + i, len - i, &cp);
+        ++*chars;
+        *cols += (cp >= 0x2E80 && !(cp >= 0xFF61 && cp <= 0xFFDC)) ? 2 : 1;
+    }
 }
 
 /* Trims s[0..*len) in place (returns the new start); sets *indented if it began with
@@ -902,7 +1051,8 @@ int gw_clean_run(const gw_clean_rules *rules, const char *text, size_t len,
             pos = e + 1;
 
         gw_buf_reset(&line);
-        st.pinyin += gw_clean_pinyin(raw, rlen, &line);
+        size_t annotations = gw_clean_pinyin(raw, rlen, &line);
+        st.pinyin += annotations;
         size_t llen = line.len;
         int indented;
         const char *l = trim_line(line.data ? line.data : "", &llen, &indented);
@@ -984,19 +1134,30 @@ int gw_clean_run(const gw_clean_rules *rules, const char *text, size_t len,
         k->off = work.len;
         k->len = llen;
         k->cols = sc.cols;
+        k->chars = sc.chars;
+        if (annotations) {
+            /* a wrap width is a property of the line as written: with its annotations */
+            size_t rl = rlen;
+            int dummy;
+            const char *r = trim_line(raw, &rl, &dummy);
+            line_width_raw(r, rl, &k->chars, &k->cols);
+        }
+        k->marker = starts_with_marker(l, llen);
+        k->punct = sc.punct;
         k->first = sc.first;
         k->last = sc.last;
         k->indented = indented;
         gw_buf_append(&work, l, llen);
     }
 
-    size_t tol = 0, W = wrap_width(ls, nl, &tol);
+    struct wrap_plan plan;
+    wrap_find(ls, nl, &plan);
     gw_buf body = {0};
     gw_buf_reserve(&body, work.len + nl + 1);
     body.data[0] = '\0';
     for (size_t i = 0; i < nl; i++) {
         if (i > 0) {
-            if (W && joinable(&ls[i - 1], &ls[i], W, tol))
+            if (joinable(ls, i, &plan))
                 st.joined_wraps++;
             else
                 gw_buf_putc(&body, '\n');

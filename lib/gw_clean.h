@@ -12,8 +12,10 @@
  *  - repeated title lines: in the head of the document (up to the first line of 60+
  *    characters, at most 20 lines), a line equal to one already kept (seed 003 has its
  *    title four times);
- *  - hard line wraps are joined, only in a text whose lines have a fixed width (rule in
- *    gw_clean.c, wrap_width): short lines, headings and captions are never joined.
+ *  - hard line wraps are joined, only in a text whose lines ending inside a sentence share
+ *    one width (rule in gw_clean.c above wrap_find, docs/text-pipeline.md): short lines,
+ *    headings, captions, list items and indented lines are never joined; Han next to a
+ *    digit or Latin word is joined without a space, two Latin letters/digits never.
  * Metadata lines (來源:…, (新聞來源:…), 本版文图由 … 提供) are NOT the body either: they
  * are handed to gw_meta, and kept out of the body text.
  *

@@ -26,8 +26,22 @@ static char *slurp(const char *path, size_t *len)
 
 static size_t count_of(const char *hay, const char *needle)
 {
-    size_t n = 0, nl = strlen(needle);
-    for (const char *p = hay; (p = strstr(p, needle)); p += nl) n++;
+    /* memmem with lengths, not strstr: ASan's strstr measures the whole haystack on
+     * every call, which makes counting in a 50 MB text quadratic. */
+    size_t n = 0, nl = strlen(needle), total = strlen(hay);
+    const char *end = hay + total;
+    for (const char *p = hay; (p = memmem(p, (size_t)(end - p), needle, nl)); n++)
+        p += nl;
+    return n;
+}
+
+/* count_of with a one-byte needle, without strstr: under AddressSanitizer every strstr
+ * call measures the whole remaining haystack, which makes counting 200,000 line breaks
+ * quadratic. */
+static size_t count_char(const char *s, char c)
+{
+    size_t n = 0;
+    for (; *s; s++) n += *s == c;
     return n;
 }
 
@@ -238,6 +252,198 @@ START_TEST(wraps_indent_kept)
     ck_assert_uint_eq(r.stats.joined_wraps, 2);
     ck_assert_uint_eq(count_of(r.text, "\n"), 1);
     gw_clean_result_free(&r);
+}
+END_TEST
+
+/* ---- 3b. hard line wraps, table-driven: what a reader sees once the wraps are gone ----
+ * Built the way an export wraps (bench/gen/gen.py, function wrap): a break every n
+ * characters, only between two Han characters; or at a fixed width in display columns. */
+
+static const struct {
+    const char *in, *text;
+    size_t joins;
+} wrap_cases[] = {
+    /* 0: a text wrapped every 20 characters (ASCII commas: widths vary in columns), paragraphs separated by a single line break */
+    {
+     "关于加强机关党建工作的通知\n"
+     "为深入贯彻落实党中央关于加强机关党的建设\n"
+     "的决策部署,进一步推动机关党建高质量发展,现\n"
+     "就有关事项通知如下。各单位要提高政治站位,切\n"
+     "实增强做好机关党建工作的责任感和使命感。\n"
+     "把党的政治建设摆在首位,推动各项工作落地\n"
+     "见效,确保取得实效;要加强理论武装,深化\n"
+     "学习贯彻,坚持以上率下,不断提升机关党建\n"
+     "工作质量和水平,为全市高质量发展提供坚强\n"
+     "保证。\n",
+     "关于加强机关党建工作的通知\n为深入贯彻落实党中央关于加强机关党的建设的决策部署,进一步推动机关党建高质量发展,现就有关事项通知如下。各单位要提高政治站位,切实增强做好机关党建工作的责任感和使命感。\n把党的政治建设摆在首位,推动各项工作落地见效,确保取得实效;要加强理论武装,深化学习贯彻,坚持以上率下,不断提升机关党建工作质量和水平,为全市高质量发展提供坚强保证。",
+     7},
+    /* 1: paragraphs indented with two U+3000: the indented line starts a paragraph even after a full line ending in Han */
+    {
+     "关于加强机关党建工作的通知\n"
+     "　　为深入贯彻落实党中央关于加强机关党的建设\n"
+     "的决策部署,进一步推动机关党建高质量发展,现\n"
+     "就有关事项通知如下。各单位要提高政治站位,切\n"
+     "实增强做好机关党建工作的责任感和使命感\n"
+     "　　把党的政治建设摆在首位,推动各项工作落地\n"
+     "见效,确保取得实效;要加强理论武装,深化\n"
+     "学习贯彻,坚持以上率下,不断提升机关党建\n"
+     "工作质量和水平,为全市高质量发展提供坚强\n"
+     "保证。\n",
+     "关于加强机关党建工作的通知\n为深入贯彻落实党中央关于加强机关党的建设的决策部署,进一步推动机关党建高质量发展,现就有关事项通知如下。各单位要提高政治站位,切实增强做好机关党建工作的责任感和使命感\n把党的政治建设摆在首位,推动各项工作落地见效,确保取得实效;要加强理论武装,深化学习贯彻,坚持以上率下,不断提升机关党建工作质量和水平,为全市高质量发展提供坚强保证。",
+     7},
+    /* 2: a short heading, a line starting with (三), 1. after a full line: never joined */
+    {
+     "关于加强机关党建工作的通知\n"
+     "为深入贯彻落实党中央关于加强机关党的建设\n"
+     "的决策部署,进一步推动机关党建高质量发展,现\n"
+     "就有关事项通知如下。各单位要提高政治站位,切\n"
+     "实增强做好机关党建工作的责任感和使命感。\n"
+     "二、强化责任落实\n"
+     "把党的政治建设摆在首位,推动各项工作落地\n"
+     "见效,确保取得实效;要加强理论武装,深化\n"
+     "学习贯彻,坚持以上率下,不断提升机关党建\n"
+     "工作质量和水平,为全市高质量发展提供坚强\n"
+     "(三)持续深化模范机关创建工作\n"
+     "1.建立健全工作机制\n",
+     "关于加强机关党建工作的通知\n为深入贯彻落实党中央关于加强机关党的建设的决策部署,进一步推动机关党建高质量发展,现就有关事项通知如下。各单位要提高政治站位,切实增强做好机关党建工作的责任感和使命感。\n二、强化责任落实\n把党的政治建设摆在首位,推动各项工作落地见效,确保取得实效;要加强理论武装,深化学习贯彻,坚持以上率下,不断提升机关党建工作质量和水平,为全市高质量发展提供坚强\n(三)持续深化模范机关创建工作\n1.建立健全工作机制",
+     6},
+    /* 3: a list of titles of similar length, each ending and starting with Han: not prose, not joined */
+    {
+     "市委组织部关于模范机关建设情况的汇报材料\n"
+     "市直机关工委关于开展主题党日活动的通知要求\n"
+     "市发展和改革委员会关于加强党建工作的实施意见\n"
+     "市财政局关于进一步规范党费收缴管理工作的通知\n"
+     "市教育局关于深化机关作风建设专项行动的方案\n"
+     "市卫生健康委员会关于做好疫情防控工作的意见\n",
+     "市委组织部关于模范机关建设情况的汇报材料\n市直机关工委关于开展主题党日活动的通知要求\n市发展和改革委员会关于加强党建工作的实施意见\n市财政局关于进一步规范党费收缴管理工作的通知\n市教育局关于深化机关作风建设专项行动的方案\n市卫生健康委员会关于做好疫情防控工作的意见",
+     0},
+    /* 4: the same text in Traditional characters */
+    {
+     "關於加強機關黨建工作的通知\n"
+     "爲深入貫徹落實黨中央關於加強機關黨的建設\n"
+     "的決策部署,進一步推動機關黨建高質量發展,現\n"
+     "就有關事項通知如下。各單位要提高政治站位,切\n"
+     "實增強做好機關黨建工作的責任感和使命感。\n"
+     "把黨的政治建設擺在首位,推動各項工作落地\n"
+     "見效,確保取得實效;要加強理論武裝,深化\n"
+     "學習貫徹,堅持以上率下,不斷提升機關黨建\n"
+     "工作質量和水平,爲全市高質量發展提供堅強\n"
+     "保證。\n",
+     "關於加強機關黨建工作的通知\n爲深入貫徹落實黨中央關於加強機關黨的建設的決策部署,進一步推動機關黨建高質量發展,現就有關事項通知如下。各單位要提高政治站位,切實增強做好機關黨建工作的責任感和使命感。\n把黨的政治建設擺在首位,推動各項工作落地見效,確保取得實效;要加強理論武裝,深化學習貫徹,堅持以上率下,不斷提升機關黨建工作質量和水平,爲全市高質量發展提供堅強保證。",
+     7},
+    /* 5: Han next to a digit or a Latin word is joined without a space (2022|年, G20|峰会); two Latin letters or digits (IPv|6, 100|000) are not: a space may have been lost */
+    {
+     "关于加强机关党建工作的通知\n"
+     "市直机关各级党组织认真落实精神,全年2022\n"
+     "年共开展主题党日活动三百余次,推动服务G20\n"
+     "峰会保障工作落地见效,完成网络全覆盖和IPv\n"
+     "6改造任务,累计投入专项资金合计人民币100\n"
+     "000元,各项工作取得明显成效。\n",
+     "关于加强机关党建工作的通知\n市直机关各级党组织认真落实精神,全年2022年共开展主题党日活动三百余次,推动服务G20峰会保障工作落地见效,完成网络全覆盖和IPv\n6改造任务,累计投入专项资金合计人民币100\n000元,各项工作取得明显成效。",
+     2},
+    /* 6: Traditional with pinyin annotations, wrapped as written (annotations counted in the width) */
+    {
+     "關於加強機關黨建工作的通知\n"
+     "爲深入貫徹落實(shí)黨中央關(guān)於加強機\n"
+     "關(guān)黨的建(jiàn)設的決策部署,進一步\n"
+     "推動機(jī)關黨(dǎng)建高質量發(fā)展,現\n"
+     "就有關事項通知如下。各單位要提高政治站位,切實(shí)增\n"
+     "強做好機關(guān)黨建(jiàn)工作的責任感和\n"
+     "使命感。\n"
+     "把黨(dǎng)的政治建設(shè)擺在首位,推動各\n"
+     "項工作落地見效,確保取得實效;要加強理論武裝,深化學\n"
+     "習貫徹,堅持以上率下,不斷提升機(jī)關黨(dǎng)建\n"
+     "工作質量和水平,爲全市高質量發(fā)展提供堅強保證。\n",
+     "關於加強機關黨建工作的通知\n爲深入貫徹落實黨中央關於加強機關黨的建設的決策部署,進一步推動機關黨建高質量發展,現就有關事項通知如下。各單位要提高政治站位,切實增強做好機關黨建工作的責任感和使命感。\n把黨的政治建設擺在首位,推動各項工作落地見效,確保取得實效;要加強理論武裝,深化學習貫徹,堅持以上率下,不斷提升機關黨建工作質量和水平,爲全市高質量發展提供堅強保證。",
+     8},
+    /* 7: a fixed width of 40 display columns (Han = 2, ASCII = 1) */
+    {
+     "关于加强机关党建工作的通知\n"
+     "2023年全市共发展党员1260名,比上年增长15.6%;组\n"
+     "织开展专题培训85期,培训党员干部12000人次,覆\n"
+     "盖全部369个基层党组织。全年共评选表彰先\n"
+     "进基层党组织48个、优秀共产党员236名,为推\n"
+     "动高质量发展提供了坚强组织保证。\n",
+     "关于加强机关党建工作的通知\n2023年全市共发展党员1260名,比上年增长15.6%;组织开展专题培训85期,培训党员干部12000人次,覆盖全部369个基层党组织。全年共评选表彰先进基层党组织48个、优秀共产党员236名,为推动高质量发展提供了坚强组织保证。",
+     4},
+};
+
+START_TEST(wrap_table)
+{
+    gw_clean_result r;
+    const char *in = wrap_cases[_i].in;
+    ck_assert_int_eq(gw_clean_run(NULL, in, strlen(in), &r, NULL), GW_OK);
+    ck_assert_msg(strcmp(r.text, wrap_cases[_i].text) == 0, "case %d: text '%s'", _i, r.text);
+    ck_assert_msg(r.stats.joined_wraps == wrap_cases[_i].joins, "case %d: joined %zu", _i,
+                  r.stats.joined_wraps);
+    gw_clean_result_free(&r);
+}
+END_TEST
+
+/* Wrapping a real seed changes nothing a reader sees: each seed, cleaned, then every line
+ * (but the first, the title) hard-wrapped every n characters between two Han characters,
+ * cleaned again, gives the same text; and the seeds themselves have no join at all. */
+static const char *const seeds[] = {SEED0, SEED1, SEED2, SEED3, SEED4};
+
+static int han_at(const char *s, size_t len)
+{
+    uint32_t cp;
+    if (len == 0) return 0;
+    gw_utf8_next(s, len, &cp);
+    return gw_clean_is_han(cp);
+}
+
+static void wrap_text(const char *t, size_t width, gw_buf *out)
+{
+    const char *line = t;
+    int first = 1;
+    while (*line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        size_t i = 0, chars = 0;
+        uint32_t prev = 0;
+        while (i < len) {
+            uint32_t cp;
+            size_t k = gw_utf8_next(line + i, len - i, &cp);
+            if (!first && chars >= width && gw_clean_is_han(prev) && han_at(line + i, len - i)) {
+                gw_buf_putc(out, '\n');
+                chars = 0;
+            }
+            gw_buf_append(out, line + i, k);
+            prev = cp;
+            chars++;
+            i += k;
+        }
+        gw_buf_putc(out, '\n');
+        first = 0;
+        line += len + (end ? 1 : 0);
+    }
+}
+
+START_TEST(seeds_wrapped_rejoined)
+{
+    static const size_t widths[] = {20, 30, 45};
+    for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+        size_t len;
+        char *raw = slurp(seeds[s], &len);
+        gw_clean_result a, b;
+        ck_assert_int_eq(gw_clean_run(NULL, raw, len, &a, NULL), GW_OK);
+        ck_assert_msg(a.stats.joined_wraps == 0, "seed %zu: %zu joins", s, a.stats.joined_wraps);
+        for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+            gw_buf wr = {0};
+            wrap_text(a.text, widths[w], &wr);
+            ck_assert_int_eq(gw_clean_run(NULL, wr.data, wr.len, &b, NULL), GW_OK);
+            ck_assert_msg(b.stats.joined_wraps > 0, "seed %zu width %zu", s, widths[w]);
+            size_t d = 0;
+            while (a.text[d] && a.text[d] == b.text[d]) d++;
+            ck_assert_msg(a.text[d] == b.text[d], "seed %zu width %zu: differs at %zu: '%.120s'",
+                          s, widths[w], d, b.text + (d > 60 ? d - 60 : 0));
+            gw_clean_result_free(&b);
+            gw_buf_free(&wr);
+        }
+        gw_clean_result_free(&a);
+        free(raw);
+    }
 }
 END_TEST
 
@@ -556,17 +762,18 @@ START_TEST(many_lines)
     for (int i = 0; i < 200000; i++) gw_buf_printf(&b, "第%d行\n", i);
     gw_clean_result r;
     ck_assert_int_eq(gw_clean_run(NULL, b.data, b.len, &r, NULL), GW_OK);
-    ck_assert_uint_eq(count_of(r.text, "\n"), 199999);
+    ck_assert_uint_eq(count_char(r.text, '\n'), 199999);
     ck_assert_uint_eq(r.stats.repeated_title + r.stats.joined_wraps, 0);
     gw_clean_result_free(&r);
     gw_buf_reset(&b);
     for (int i = 0; i < 200000; i++)
-        gw_buf_puts(&b, "机关党建工作要坚持围绕中心建设队伍服务群众\n"); /* 21 Han = 42 columns */
+        gw_buf_puts(&b, "机关党建工作要坚持围绕中心，建设队伍服务群众\n"); /* 22 characters */
     ck_assert_int_eq(gw_clean_run(NULL, b.data, b.len, &r, NULL), GW_OK);
-    /* the head (20 lines) drops 19 repeats; the rest is one hard-wrapped paragraph */
+    /* the head (20 lines) drops 19 repeats; the first line stays the title line (never a
+     * wrap when it is not indented); the rest is one hard-wrapped paragraph */
     ck_assert_uint_eq(r.stats.repeated_title, 19);
-    ck_assert_uint_eq(r.stats.joined_wraps, 200000 - 20);
-    ck_assert_uint_eq(count_of(r.text, "\n"), 0);
+    ck_assert_uint_eq(r.stats.joined_wraps, 200000 - 21);
+    ck_assert_uint_eq(count_char(r.text, '\n'), 1);
     gw_clean_result_free(&r);
     gw_buf_free(&b);
 }
@@ -619,6 +826,8 @@ static Suite *suite(void)
     tcase_add_test(tc, wraps_joined);
     tcase_add_test(tc, wraps_not_joined);
     tcase_add_test(tc, wraps_indent_kept);
+    tcase_add_loop_test(tc, wrap_table, 0, sizeof wrap_cases / sizeof wrap_cases[0]);
+    tcase_add_test(tc, seeds_wrapped_rejoined);
     tcase_add_test(tc, seed0_pinyin);
     tcase_add_test(tc, seed1_boilerplate);
     tcase_add_test(tc, seed2_title_twice);
