@@ -2,38 +2,14 @@
  * mojibake, repeated titles, hard line wraps, on numbered cases and on the real seeds. */
 #include "gw_clean.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *b = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
-static size_t count_of(const char *hay, const char *needle)
-{
-    /* memmem with lengths, not strstr: ASan's strstr measures the whole haystack on
-     * every call, which makes counting in a 50 MB text quadratic. */
-    size_t n = 0, nl = strlen(needle), total = strlen(hay);
-    const char *end = hay + total;
-    for (const char *p = hay; (p = memmem(p, (size_t)(end - p), needle, nl)); n++)
-        p += nl;
-    return n;
-}
 
 /* count_of with a one-byte needle, without strstr: under AddressSanitizer every strstr
  * call measures the whole remaining haystack, which makes counting 200,000 line breaks

@@ -3,27 +3,14 @@
  * itself, on hostile input; and the --inspect JSON. */
 #include "gw_doc.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <iconv.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *b = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
 
 /* Converts UTF-8 to enc with glibc's iconv; characters enc cannot hold are skipped
  * (Big5 lacks a few characters of the Traditional seeds: 脱 説 NBSP). Caller frees. */
@@ -45,17 +32,6 @@ static char *convert(const char *in, size_t len, const char *enc, size_t *out_le
     iconv_close(cd);
     *out_len = cap - ol;
     return out;
-}
-
-static size_t count_of(const char *hay, const char *needle)
-{
-    /* memmem with lengths, not strstr: ASan's strstr measures the whole haystack on
-     * every call, which makes counting in a 50 MB text quadratic. */
-    size_t n = 0, nl = strlen(needle), total = strlen(hay);
-    const char *end = hay + total;
-    for (const char *p = hay; (p = memmem(p, (size_t)(end - p), needle, nl)); n++)
-        p += nl;
-    return n;
 }
 
 static const struct {
