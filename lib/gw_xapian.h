@@ -290,6 +290,12 @@ size_t gw_mset_facet_count(const gw_mset *m, unsigned f);
 const char *gw_mset_facet_value(const gw_mset *m, unsigned f, size_t j, size_t *len);
 unsigned gw_mset_facet_freq(const gw_mset *m, unsigned f, size_t j);
 
+/* Facets of a read-only handle on one local database are counted from a table
+ * docid -> value number, built once per slot at the first search that counts it and
+ * rebuilt after gw_db_reopen() sees a new revision (a pass over the slot's values: ~6 ms
+ * per 20,000 documents; 4 bytes per document and slot). Writable handles and sharded
+ * or remote databases read each match's value instead. The counts are the same either way. */
+
 #ifdef __cplusplus
 }
 #endif

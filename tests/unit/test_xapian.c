@@ -1218,6 +1218,77 @@ START_TEST(test_search_collapse_facets)
 }
 END_TEST
 
+/* Facets of a read-only handle come from a per-revision table (gw_xapian.h): the same
+ * counts as the per-document reading of a writable handle, frozen with the snapshot, and
+ * new after gw_db_reopen sees a new revision. */
+START_TEST(test_search_facet_table)
+{
+    gw_err err;
+    gw_db *w = corpus();
+    gw_db *r = open_ok(tpath("db"), GW_DB_READ);
+    gw_xquery *all = gw_xquery_all();
+    gw_xquery *alpha = T("alpha");
+    gw_search_opts o = GW_SEARCH_OPTS_INIT;
+    o.check_at_least = 100;
+    o.facet_slots[0] = 1;
+    o.facet_slots[1] = 2;
+    o.n_facets = 2;
+    /* the same counts from both handles, for two queries */
+    const gw_xquery *qs[2] = {all, alpha};
+    for (int k = 0; k < 2; k++) {
+        gw_mset *a = run(w, qs[k], &o), *b = run(r, qs[k], &o);
+        for (unsigned f = 0; f < 2; f++) {
+            ck_assert_uint_eq(gw_mset_facet_count(a, f), gw_mset_facet_count(b, f));
+            for (size_t j = 0; j < gw_mset_facet_count(a, f); j++) {
+                ck_assert_str_eq(gw_mset_facet_value(a, f, j, NULL), gw_mset_facet_value(b, f, j, NULL));
+                ck_assert_uint_eq(gw_mset_facet_freq(a, f, j), gw_mset_facet_freq(b, f, j));
+            }
+        }
+        gw_mset_free(a);
+        gw_mset_free(b);
+    }
+    /* facet_max keeps the most frequent, ties by value */
+    o.facet_max = 2;
+    gw_mset *m = run(r, all, &o);
+    ck_assert_uint_eq(gw_mset_facet_count(m, 0), 2);
+    ck_assert_str_eq(gw_mset_facet_value(m, 0, 0, NULL), "srcA");
+    ck_assert_str_eq(gw_mset_facet_value(m, 0, 1, NULL), "srcB");
+    gw_mset_free(m);
+    o.facet_max = 0;
+
+    /* three more srcC documents, one srcA deleted */
+    put(w, "g", "alpha", NULL, "srcC", "k5");
+    put(w, "h", "alpha", NULL, "srcC", "k6");
+    put(w, "i", "eta", NULL, "srcC", "k7");
+    ck_assert_int_eq(gw_db_delete_by_term(w, "Qa", 2, &err), GW_OK);
+    commit_ok(w);
+    /* the read-only snapshot has not moved yet: the old counts */
+    m = run(r, all, &o);
+    ck_assert_str_eq(gw_mset_facet_value(m, 0, 0, NULL), "srcA");
+    ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 0), 3);
+    gw_mset_free(m);
+    ck_assert_int_eq(gw_db_reopen(r, &err), GW_OK);
+    m = run(r, all, &o);
+    ck_assert_uint_eq(gw_mset_facet_count(m, 0), 3);
+    ck_assert_str_eq(gw_mset_facet_value(m, 0, 0, NULL), "srcC");
+    ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 0), 4);
+    ck_assert_str_eq(gw_mset_facet_value(m, 0, 1, NULL), "srcA");
+    ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 1), 2);
+    ck_assert_uint_eq(gw_mset_facet_count(m, 1), 7); /* keys k1..k7 */
+    gw_mset_free(m);
+    m = run(r, alpha, &o);
+    ck_assert_str_eq(gw_mset_facet_value(m, 0, 0, NULL), "srcA");
+    ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 0), 2);
+    ck_assert_str_eq(gw_mset_facet_value(m, 0, 1, NULL), "srcC");
+    ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 1), 2);
+    gw_mset_free(m);
+    gw_xquery_free(alpha);
+    gw_xquery_free(all);
+    gw_db_close(r);
+    gw_db_close(w);
+}
+END_TEST
+
 START_TEST(test_search_docs_bounds)
 {
     gw_err err;
@@ -1308,6 +1379,7 @@ static Suite *xapian_suite(void)
     tcase_add_test(tc, test_query_values_misc);
     tcase_add_test(tc, test_search_paging_sort);
     tcase_add_test(tc, test_search_collapse_facets);
+    tcase_add_test(tc, test_search_facet_table);
     tcase_add_test(tc, test_search_docs_bounds);
     suite_add_tcase(s, tc);
     return s;
