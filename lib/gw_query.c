@@ -995,11 +995,13 @@ static const char *field_prefix(int f)
     }
 }
 
-/* The (superset) query of one TEXT node's terms, with prefix. */
-static gw_xquery *text_query(const qnode *n, const char *prefix)
+/* The (superset) query of one TEXT node's terms, with prefix; positions = 0: the same
+ * terms ANDed, which Xapian weighs exactly as the phrase (a phrase's weight is the sum
+ * of its terms'), for ranking documents already known to match. */
+static gw_xquery *text_query_pos(const qnode *n, const char *prefix, int positions)
 {
     size_t pl = strlen(prefix), nt = n->nphr;
-    gw_xquery **subs = gw_xcalloc(n->nuni + 2, sizeof *subs);
+    gw_xquery **subs = gw_xcalloc(n->nuni + nt + 2, sizeof *subs);
     size_t ns = 0;
     if (nt) {
         char **terms = gw_xcalloc(nt, sizeof *terms);
@@ -1010,7 +1012,11 @@ static gw_xquery *text_query(const qnode *n, const char *prefix)
             memcpy(terms[i] + pl, n->phr[i].term, n->phr[i].len + 1);
             lens[i] = pl + n->phr[i].len;
         }
-        subs[ns++] = gw_xquery_phrase((const char *const *)terms, lens, nt, n->window);
+        if (positions || nt == 1) {
+            subs[ns++] = gw_xquery_phrase((const char *const *)terms, lens, nt, n->window);
+        } else {
+            for (size_t i = 0; i < nt; i++) subs[ns++] = gw_xquery_term(terms[i], lens[i], 1);
+        }
         for (size_t i = 0; i < nt; i++) free(terms[i]);
         free(terms);
         free(lens);
@@ -1027,6 +1033,11 @@ static gw_xquery *text_query(const qnode *n, const char *prefix)
         for (size_t i = 0; i < ns; i++) gw_xquery_free(subs[i]);
     free(subs);
     return r;
+}
+
+static gw_xquery *text_query(const qnode *n, const char *prefix)
+{
+    return text_query_pos(n, prefix, 1);
 }
 
 /* ---- the cheapest exact form of a phrase, for counting ---------------------------------- */
@@ -1148,6 +1159,15 @@ static gw_xquery *combine_free(int op, gw_xquery **v, size_t n, unsigned window)
     return r;
 }
 
+/* How build() forms the query. */
+enum {
+    B_RANKED = 0, /* the search: matches and weights */
+    B_BOOL = 1,   /* the same documents, no weights, cheapest to match (counting) */
+    B_INSET = 2,  /* the same weights, for documents already known to match: body phrases
+                   * under ANDs become plain ANDs (no positions read), filters and NOTs
+                   * are dropped; phrases under OR stay (there the weight would differ) */
+};
+
 /* Builds node n. neg = 0: the result matches a SUPERSET of n's exact matches; neg = 1
  * (n sits under a NOT): a SUBSET, so that excluding it never drops a true match. NULL
  * means "matches nothing" (only with neg). */
@@ -1156,8 +1176,8 @@ static gw_xquery *build(const qnode *n, int neg, int cheap, gw_db *db)
     switch (n->kind) {
     case N_TEXT: {
         if (neg && n->verify) return NULL;
-        if (cheap) return text_query_bool(n, field_prefix(n->field), db);
-        gw_xquery *body = text_query(n, field_prefix(n->field));
+        if (cheap == B_BOOL) return text_query_bool(n, field_prefix(n->field), db);
+        gw_xquery *body = text_query_pos(n, field_prefix(n->field), cheap != B_INSET);
         if (n->field != GW_QF_BODY || neg) return body;
         /* title boost: the same phrase in the title adds weight */
         gw_xquery *title = text_query(n, GW_PREFIX_TITLE);
@@ -1167,14 +1187,17 @@ static gw_xquery *build(const qnode *n, int neg, int cheap, gw_db *db)
         return combine_free(GW_OP_AND_MAYBE, v, 2, 0);
     }
     case N_DATE:
+        if (cheap == B_INSET) return gw_xquery_all();
         return gw_xquery_value_range(GW_SLOT_DATE, n->lo[0] ? n->lo : NULL,
                                      n->hi[0] ? n->hi : NULL);
     case N_YEAR: {
+        if (cheap == B_INSET) return gw_xquery_all();
         char t[8];
         int l = snprintf(t, sizeof t, "%s%s", GW_PREFIX_YEAR, n->year);
         return gw_xquery_term(t, (size_t)l, 0);
     }
     case N_NOT: {
+        if (cheap == B_INSET) return gw_xquery_all();
         /* a NOT standing alone: everything except it */
         gw_xquery *x = build(n->k[0], !neg, cheap, db);
         gw_xquery *all = gw_xquery_all();
@@ -1186,7 +1209,7 @@ static gw_xquery *build(const qnode *n, int neg, int cheap, gw_db *db)
         gw_xquery **v = gw_xcalloc(n->nk, sizeof *v);
         size_t m = 0;
         for (size_t i = 0; i < n->nk; i++) {
-            gw_xquery *x = build(n->k[i], neg, cheap, db);
+            gw_xquery *x = build(n->k[i], neg, cheap == B_INSET ? B_RANKED : cheap, db);
             if (x) v[m++] = x;
         }
         gw_xquery *r = m ? combine_free(GW_OP_OR, v, m, 0) : NULL;
@@ -1202,11 +1225,13 @@ static gw_xquery *build(const qnode *n, int neg, int cheap, gw_db *db)
         for (size_t i = 0; i < n->nk; i++) {
             const qnode *c = n->k[i];
             if (c->kind == N_NOT) {
+                if (cheap == B_INSET) continue;
                 gw_xquery *x = build(c->k[0], !neg, cheap, db);
                 if (x) nots[nn++] = x;
                 else if (!neg) continue; /* excluding nothing */
                 else continue;
             } else if (c->kind == N_DATE || c->kind == N_YEAR) {
+                if (cheap == B_INSET) continue;
                 flt[nf++] = build(c, neg, cheap, db);
             } else {
                 gw_xquery *x = build(c, neg, cheap, db);
@@ -1220,7 +1245,7 @@ static gw_xquery *build(const qnode *n, int neg, int cheap, gw_db *db)
             np = 0;
             /* nearness of the words of one unquoted run: the whole run as a phrase, and
              * the words' first terms near each other */
-            if (n->chunk && !neg && !cheap) {
+            if (n->chunk && !neg && cheap != B_BOOL) {
                 gw_xquery *boost[2];
                 size_t nb = 0;
                 qnode whole = {0};
@@ -1283,14 +1308,36 @@ gw_xquery *gw_query_part_query(const gw_query *q, size_t i)
 
 gw_xquery *gw_query_build(const gw_query *q)
 {
-    gw_xquery *x = q->root ? build(q->root, 0, 0, NULL) : NULL;
+    gw_xquery *x = q->root ? build(q->root, 0, B_RANKED, NULL) : NULL;
     return x ? x : gw_xquery_all();
 }
 
 gw_xquery *gw_query_build_bool(const gw_query *q, gw_db *db)
 {
-    gw_xquery *x = q->root ? build(q->root, 0, 1, db) : NULL;
+    gw_xquery *x = q->root ? build(q->root, 0, B_BOOL, db) : NULL;
     return x ? x : gw_xquery_all();
+}
+
+gw_xquery *gw_query_build_inset(const gw_query *q)
+{
+    gw_xquery *x = q->root ? build(q->root, 0, B_INSET, NULL) : NULL;
+    return x ? x : gw_xquery_all();
+}
+
+/* 1 when the ranked query reads positions: a phrase of more than one term, or the
+ * nearness boosts of an unquoted run of several words. */
+static int node_positional(const qnode *n)
+{
+    if (n->kind == N_TEXT) return n->nphr > 1;
+    if (n->kind == N_AND && n->chunk) return 1;
+    for (size_t i = 0; i < n->nk; i++)
+        if (node_positional(n->k[i])) return 1;
+    return 0;
+}
+
+int gw_query_is_positional(const gw_query *q)
+{
+    return q->root && node_positional(q->root);
 }
 
 /* ---- explanation ----------------------------------------------------------------------------- */

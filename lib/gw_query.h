@@ -67,6 +67,18 @@ gw_xquery *gw_query_build(const gw_query *q);
  * Caller frees with gw_xquery_free. Never NULL. */
 gw_xquery *gw_query_build_bool(const gw_query *q, gw_db *db);
 
+/* The weights of gw_query_build without its matching work, for ranking documents already
+ * known to match (the matches of gw_query_build_bool, given to the search as
+ * accept_ids): phrases under ANDs become ANDs of their terms (Xapian weighs a phrase as
+ * the sum of its terms, so the weights are the same), filters and NOTs are left out;
+ * phrases under OR and the title and nearness boosts stay. Alone it matches a superset
+ * of the matches. Caller frees. */
+gw_xquery *gw_query_build_inset(const gw_query *q);
+
+/* 1 when gw_query_build's query reads positions (a phrase of several terms, the nearness
+ * boosts of an unquoted run): then ranking inside the known matches saves work. */
+int gw_query_is_positional(const gw_query *q);
+
 /* 1 when candidates must be checked with gw_query_verify. */
 int gw_query_needs_verify(const gw_query *q);
 

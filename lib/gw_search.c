@@ -628,9 +628,21 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
             fo.limit = 0;
             /* weightless: Xapian then skips the ranking boosts (AND_MAYBE branches) */
             gw_xquery *sq = gw_xquery_scale(bq, 0);
+            /* a query that reads positions: keep the matches, so that the page pass ranks
+             * exactly them without checking positions a second time */
+            fo.collect_docids = has_text && gw_query_is_positional(gq);
             fm = gw_db_search(db, sq, &fo, err);
             gw_xquery_free(sq);
             if (!fm) goto fail;
+            size_t nid = 0;
+            const gw_docid *ids = fo.collect_docids ? gw_mset_docids(fm, &nid) : NULL;
+            unsigned flb = gw_mset_lower_bound(fm);
+            if (nid && flb == gw_mset_upper_bound(fm) && nid == flb) {
+                gw_xquery_free(xq);
+                xq = gw_query_build_inset(gq);
+                o.accept_ids = ids;
+                o.n_accept_ids = nid;
+            }
         } else if (rq->want_facets) {
             memcpy(o.facet_slots, fo.facet_slots, sizeof o.facet_slots);
             o.n_facets = fo.n_facets;

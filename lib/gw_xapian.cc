@@ -73,6 +73,7 @@ struct gw_facet {
 
 struct gw_mset {
     Xapian::MSet mset;
+    std::vector<Xapian::docid> matched; /* opts->collect_docids */
     std::vector<gw_xdoc *> docs; /* per hit, loaded on demand by gw_mset_doc */
     gw_facet facets[GW_MAX_FACETS];
     unsigned n_facets = 0;
@@ -935,6 +936,32 @@ const facet_table *facet_table_for(gw_db *db, Xapian::valueno slot)
     }
 }
 
+class DocidSpy : public Xapian::MatchSpy {
+  public:
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        ids.push_back(doc.get_docid());
+    }
+    std::string name() const override { return "gongwen-docids"; }
+    std::vector<Xapian::docid> ids;
+};
+
+/* opts->accept_ids. A decider and not a FILTER over a posting source: Xapian's weights
+ * stay exactly those of the query alone (a posting-source FILTER was measured to change
+ * the weights the AND_MAYBE boosts add). */
+class AcceptDecider : public Xapian::MatchDecider {
+  public:
+    AcceptDecider(const gw_docid *v, size_t n) : ids(v), n_ids(n) {}
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        return std::binary_search(ids, ids + n_ids, (gw_docid)doc.get_docid());
+    }
+
+  private:
+    const gw_docid *ids;
+    size_t n_ids;
+};
+
 /* Counts a slot's values through its table: an array increment per match instead of
  * reading the value and hashing it (most of the cost of a search with 10,000 matches). */
 class TableSpy : public Xapian::MatchSpy {
@@ -998,15 +1025,29 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
                 enq.add_matchspy(spies.back().get());
             }
         }
+        std::unique_ptr<DocidSpy> idspy;
+        if (opts->collect_docids) {
+            idspy.reset(new DocidSpy());
+            enq.add_matchspy(idspy.get());
+        }
+        std::unique_ptr<AcceptDecider> accept;
+        if (opts->accept_ids)
+            accept.reset(new AcceptDecider(opts->accept_ids, opts->n_accept_ids));
         bool fast = true;
         try {
-            m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
+            m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least, NULL,
+                                   accept.get());
         } catch (const Xapian::UnimplementedError &) {
-            if (!opts->n_facets)
+            if (!opts->n_facets && !opts->collect_docids)
                 throw;
             fast = false; /* remote shards: serialisable spies only */
         }
         m->n_facets = opts->n_facets;
+        if (fast && idspy) {
+            m->matched.swap(idspy->ids);
+            if (!std::is_sorted(m->matched.begin(), m->matched.end()))
+                std::sort(m->matched.begin(), m->matched.end());
+        }
         if (fast && tables) {
             for (unsigned f = 0; f < opts->n_facets; f++) {
                 std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
@@ -1043,7 +1084,8 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
                 vspies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[f]));
                 enq.add_matchspy(vspies.back().get());
             }
-            m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
+            m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least, NULL,
+                                   accept.get());
             for (unsigned f = 0; f < opts->n_facets; f++) {
                 const Xapian::ValueCountMatchSpy &spy = *vspies[f];
                 std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
@@ -1136,6 +1178,12 @@ extern "C" const gw_xdoc *gw_mset_doc(gw_mset *m, size_t i, gw_err *err)
         gw_err_from_exception(err);
         return NULL;
     }
+}
+
+extern "C" const gw_docid *gw_mset_docids(const gw_mset *m, size_t *n)
+{
+    *n = m->matched.size();
+    return m->matched.empty() ? NULL : m->matched.data();
 }
 
 extern "C" size_t gw_mset_facet_count(const gw_mset *m, unsigned f)

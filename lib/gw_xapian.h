@@ -253,9 +253,16 @@ typedef struct gw_search_opts {
     double bm25_k1, bm25_b;   /* <= 0: Xapian's defaults (1.2, 0.75) */
     unsigned facet_max;       /* 0 = every facet value; else only the facet_max most
                                  frequent (a source facet can have thousands of values) */
+    int collect_docids;       /* 1: keep the ids of the matches the search looked at
+                                 (gw_mset_docids) */
+    const gw_docid *accept_ids; /* non-NULL: only these documents (increasing ids, borrowed
+                                 for the call) may be returned or counted: a second pass
+                                 over the known matches of a first one can then rank with
+                                 a cheaper superset query */
+    size_t n_accept_ids;
 } gw_search_opts;
 
-#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0, 0}
+#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0, 0, 0, NULL, 0}
 
 typedef struct gw_mset gw_mset;
 
@@ -289,6 +296,12 @@ const gw_xdoc *gw_mset_doc(gw_mset *m, size_t i, gw_err *err);
 size_t gw_mset_facet_count(const gw_mset *m, unsigned f);
 const char *gw_mset_facet_value(const gw_mset *m, unsigned f, size_t j, size_t *len);
 unsigned gw_mset_facet_freq(const gw_mset *m, unsigned f, size_t j);
+
+/* With opts->collect_docids: the ids of the matches the search looked at (all of them
+ * when lower bound == upper bound), increasing; *n their number. Borrowed, valid until
+ * gw_mset_free. NULL, *n = 0 without collect_docids or when the database cannot tell
+ * (remote shards): check *n against the bounds before relying on it. */
+const gw_docid *gw_mset_docids(const gw_mset *m, size_t *n);
 
 /* Facets of a read-only handle on one local database are counted from a table
  * docid -> value number, built once per slot at the first search that counts it and
