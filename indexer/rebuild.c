@@ -72,7 +72,9 @@ static gw_xquery *canary_query(const char *line)
     tok *best = NULL;
     size_t nb = 0;
     for (size_t i = 0; i < t.n; i++) {
-        if (t.v[i].kind == GW_TOK_UNIGRAM) continue;
+        /* separators: the canary's words apart (a run at a line's edge may be longer in
+         * the documents) */
+        if (t.v[i].kind == GW_TOK_UNIGRAM || t.v[i].kind == GW_TOK_SEP) continue;
         if (nb && best[nb - 1].pos == t.v[i].pos) {
             if (rank(t.v[i].kind) > rank(best[nb - 1].kind)) best[nb - 1] = t.v[i];
             continue;

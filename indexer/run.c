@@ -673,6 +673,12 @@ int ix_run(const ix_opts *o, gw_db *db, ix_state *state, ix_stats *st)
     double t0 = now();
     run r = {.o = o, .db = db, .state = state, .st = st};
     int status = IX_EXIT_FAILED;
+    gw_err lerr;
+    if (db && gw_index_check_layout(db, &lerr) != GW_OK) {
+        ix_log(o, 0, "%s: %s", o->db_path, lerr.msg);
+        st->seconds = now() - t0;
+        return IX_EXIT_FAILED;
+    }
     char **prefixes = root_prefixes(o);
     if (prefixes && walk_roots(&r, prefixes) == 0) status = process_share(&r, 0, 1);
     if (status == IX_EXIT_OK && st->skipped) status = IX_EXIT_SKIPPED;
@@ -766,6 +772,8 @@ int ix_run_parallel(const ix_opts *o, char *const *parts, size_t jobs, ix_stats 
             int code = IX_EXIT_FAILED;
             cr.db = gw_db_open(parts[k], GW_DB_CREATE, &err);
             if (!cr.db) ix_log(o, 0, "%s: %s", parts[k], err.msg);
+            else if (gw_index_check_layout(cr.db, &err) != GW_OK)
+                ix_log(o, 0, "%s: %s", parts[k], err.msg);
             else code = process_share(&cr, k, jobs);
             gw_db_close(cr.db);
             ix_progress_free(cr.progress);

@@ -126,6 +126,10 @@ static int add_token(void *ctx, gw_tok_kind kind, const char *term, size_t len, 
         /* The UNIGRAM token of the same character already counted its wdf. */
         gw_xdoc_add_posting(c->doc, c->buf, n, pos, 0);
         break;
+    case GW_TOK_SEP:
+        /* only for phrases across punctuation: no weight, no document length */
+        gw_xdoc_add_posting(c->doc, c->buf, n, pos, 0);
+        break;
     }
     return 0;
 }
@@ -471,4 +475,34 @@ void gw_index_dupkey(const gw_norm_text *body, char out[17])
         key = mix64(key);
     }
     snprintf(out, 17, "%016llx", (unsigned long long)key);
+}
+
+int gw_index_check_layout(gw_db *db, gw_err *err)
+{
+    gw_err_clear(err);
+    size_t len = 0;
+    gw_err e;
+    char *v = gw_db_get_metadata(db, GW_INDEX_LAYOUT_KEY, &len, &e);
+    if (e.code != GW_OK) {
+        if (err) *err = e;
+        return e.code;
+    }
+    long have = v && len ? strtol(v, NULL, 10) : 0;
+    free(v);
+    if (have == GW_INDEX_LAYOUT) return GW_OK;
+    unsigned docs = gw_db_doc_count(db, &e);
+    if (e.code != GW_OK) {
+        if (err) *err = e;
+        return e.code;
+    }
+    if (have == 0 && docs == 0) {
+        if (!gw_db_is_writable(db)) return GW_OK;
+        char buf[16];
+        int n = snprintf(buf, sizeof buf, "%d", GW_INDEX_LAYOUT);
+        return gw_db_set_metadata(db, GW_INDEX_LAYOUT_KEY, buf, (size_t)n, err);
+    }
+    return gw_err_set(err, GW_EINVAL,
+                      "index layout %ld, this gongwen reads layout %d: rebuild it "
+                      "(gongwen-indexer --rebuild)",
+                      have ? have : 1L, GW_INDEX_LAYOUT);
 }

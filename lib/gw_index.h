@@ -102,4 +102,17 @@ void gw_stored_free(gw_stored *s);
  * Bodies under 8 characters: the key is a hash of the characters themselves. */
 void gw_index_dupkey(const gw_norm_text *body, char out[17]);
 
+/* The layout this build writes and reads, kept in the database's metadata. Bumped when
+ * an index written by an older build would be searched wrongly by this one:
+ *   1  (no key) the first layout
+ *   2  separator runs are positioned terms (GW_TOK_SEP): phrases across punctuation */
+#define GW_INDEX_LAYOUT 2
+#define GW_INDEX_LAYOUT_KEY "gongwen.layout"
+
+/* Checks db's layout: GW_OK when it is GW_INDEX_LAYOUT or db holds no document yet (a
+ * writable db then records GW_INDEX_LAYOUT, committed with its next commit). Otherwise
+ * GW_EINVAL "index layout N, this gongwen reads layout M: rebuild it (gongwen-indexer
+ * --rebuild)"; other errors from Xapian as gw_db_get_metadata gives them. */
+int gw_index_check_layout(gw_db *db, gw_err *err);
+
 #endif

@@ -253,6 +253,19 @@ static int kind_rank(gw_tok_kind k)
     return k == GW_TOK_BIGRAM ? 3 : k == GW_TOK_WORD ? 2 : k == GW_TOK_EDGE ? 1 : 0;
 }
 
+/* The SEP token i of c lies inside the text: a non-separator token before and after it
+ * (a run at the text's edge may be part of a longer run in a document). */
+static int sep_inside(const tokcoll *c, size_t i)
+{
+    int before = 0, after = 0;
+    for (size_t j = 0; j < c->n; j++) {
+        if (c->kind[j] == GW_TOK_SEP) continue;
+        if (c->v[j].pos < c->v[i].pos) before = 1;
+        if (c->v[j].pos > c->v[i].pos) after = 1;
+    }
+    return before && after;
+}
+
 /* Fills n->phr / n->uni / n->window / n->verify from n->cp. Returns 0 if the text holds
  * nothing searchable. */
 static int text_terms(qnode *n)
@@ -273,8 +286,20 @@ static int text_terms(qnode *n)
     int *best = gw_xmalloc((maxpos + 2) * sizeof *best);
     for (uint32_t p = 0; p <= maxpos + 1; p++) best[p] = -1;
     unsigned char *covered = gw_xcalloc(maxpos + 3, 1);
+    /* separator runs that positions cannot express exactly: at an edge, or cut (long,
+     * or at a NUL) */
+    int loose_sep = 0;
+    for (size_t i = 0; i < n->ncp; i++)
+        if (n->cp[i] == 0) loose_sep = 1;
     for (size_t i = 0; i < c.n; i++) {
         if (c.kind[i] == GW_TOK_UNIGRAM) continue;
+        if (c.kind[i] == GW_TOK_SEP) {
+            if (!sep_inside(&c, i)) {
+                loose_sep = 1;
+                continue;
+            }
+            if (c.v[i].len >= 1 + GW_TOKEN_MAX_SEP) loose_sep = 1;
+        }
         uint32_t p = c.v[i].pos;
         if (best[p] < 0 || kind_rank(c.kind[i]) > kind_rank(c.kind[best[p]])) best[p] = (int)i;
         covered[p] = 1;
@@ -302,15 +327,28 @@ static int text_terms(qnode *n)
         n->uni[n->nuni].pos = UINT32_MAX;
         n->nuni++;
     }
-    int has_sep = 0;
-    for (size_t i = 0; i < n->ncp; i++)
-        if (is_sep_cp(n->cp[i])) has_sep = 1;
     n->window = 0;
+    int window_exact = 1;
     if (n->nphr > 1) {
         uint32_t span = n->phr[n->nphr - 1].pos - n->phr[0].pos + 1;
         if (span != n->nphr) n->window = span;
+        /* "in order within the window" admits only the intended arrangement when every
+         * hole is the second character of a bigram right before a separator run ("深入：
+         * 开展" = 深入@0 P：@2 开展@3): no document has a separator term where a bigram's
+         * character sits, and no other gap can shrink */
+        uint32_t prev = 0;
+        int prev_kind = -1;
+        for (uint32_t p = 0; p <= maxpos; p++) {
+            if (best[p] < 0) continue;
+            int k = (int)c.kind[best[p]];
+            if (prev_kind >= 0 && p - prev != 1 &&
+                !(p - prev == 2 && prev_kind == GW_TOK_BIGRAM && k == GW_TOK_SEP))
+                window_exact = 0;
+            prev = p;
+            prev_kind = k;
+        }
     }
-    n->verify = has_sep || n->window != 0 || c.cut_word || n->nuni > 1 ||
+    n->verify = loose_sep || (n->window != 0 && !window_exact) || c.cut_word || n->nuni > 1 ||
                 (n->nuni >= 1 && n->nphr >= 1);
     for (size_t i = 0; i < c.n; i++) free(c.v[i].term);
     free(c.v);

@@ -47,6 +47,11 @@ gw_searcher *gw_searcher_open(const char *db_path, gw_err *err)
     if (gw_norm_init(err)) return NULL;
     gw_db *db = gw_db_open(db_path, GW_DB_READ, err);
     if (!db) return NULL;
+    if (gw_index_check_layout(db, err) != GW_OK) {
+        gw_err_prefix(err, "%s: ", db_path);
+        gw_db_close(db);
+        return NULL;
+    }
     gw_searcher *s = gw_xcalloc(1, sizeof *s);
     s->db = db;
     s->path = gw_xstrdup(db_path);

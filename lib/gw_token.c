@@ -5,7 +5,7 @@
  *               BIGRAM(i, i+1) if the next code point is Han too.       pos += 1
  *   word run:   WORD (cut at GW_TOKEN_MAX_WORD bytes, on a code point boundary; its span
  *               still covers the whole run, so a highlight covers the whole word).  pos += 1
- *   separator run: no term.                                               pos += 1
+ *   separator run: SEP ("P" + the run, cut at GW_TOKEN_MAX_SEP bytes).   pos += 1
  * Terms are encoded into a small stack buffer: nothing is allocated. */
 #include "gw_token.h"
 
@@ -87,14 +87,30 @@ int gw_token_run(const gw_norm_text *t, uint32_t first_pos, gw_token_fn fn, void
             prev = K_WORD;
             cur = next;
         } else {
-            int next = K_SEP;
+            size_t a = i, k = 0;
+            int full = 0, next = K_SEP;
+            term[k++] = GW_TOKEN_SEP_MARK;
             for (; i < n; i++) {
                 next = kind_of(t->cp[i]);
                 if (next != K_SEP)
                     break;
+                if (!full && t->cp[i] == 0) {
+                    full = 1; /* terms are C strings on the query side: cut before NUL */
+                } else if (!full) {
+                    char enc[4];
+                    size_t m = gw_utf8_encode(t->cp[i], enc);
+                    if (k + m <= 1 + GW_TOKEN_MAX_SEP) {
+                        memcpy(term + k, enc, m);
+                        k += m;
+                    } else {
+                        full = 1;
+                    }
+                }
             }
             if (i == n)
                 next = K_SEP;
+            if ((rc = fn(ctx, GW_TOK_SEP, term, k, pos, span_of(t, a, i - 1))) != 0)
+                goto out;
             pos++;
             prev = K_SEP;
             cur = next;

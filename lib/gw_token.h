@@ -3,8 +3,9 @@
  * 1. Input is a gw_norm_text; every token carries the byte span of the ORIGINAL text.
  * 2. No allocation per token: `term` is borrowed for the call only.
  * 3. Positions: every Han code point and every word occupies one position; a run of
- *    separators (space, punctuation, symbols, line breaks) occupies one position too and
- *    produces no term — the gap that keeps phrases from matching across "質量,發展".
+ *    separators (space, punctuation, symbols, line breaks) occupies one position too —
+ *    the gap that keeps phrases from matching across "質量,發展" — and is itself a term
+ *    (GW_TOK_SEP), so that a phrase spanning it ("深入：开展") is an exact phrase.
  * 4. Terms:
  *    - GW_TOK_BIGRAM: two adjacent Han code points, positioned at the first one.
  *    - GW_TOK_UNIGRAM: every Han code point, to be indexed WITHOUT position
@@ -20,6 +21,12 @@
  *      (longer runs are cut after the last whole code point that fits, since Xapian
  *      terms are limited to 245 bytes and prefixes come on top; the span still covers
  *      the whole run).
+ *    - GW_TOK_SEP: a run of separators, term = "P" + the run's code points (UTF-8), cut
+ *      after the last whole code point within GW_TOKEN_MAX_SEP bytes or before a NUL, to be indexed
+ *      WITH its position and no wdf (it weighs nothing and adds nothing to the document
+ *      length). "P" cannot start any other term (normalized text has no capitals). Only
+ *      the runs inside a query phrase are searched: one at its edge may be the start or
+ *      end of a longer run in a document.
  *    Order: tokens come in position order; at one Han position UNIGRAM, then EDGE (if
  *    any), then BIGRAM (if the next code point is Han).
  *    The same function tokenizes queries, so a query and a document agree by
@@ -32,8 +39,16 @@
 #include <stdint.h>
 
 #define GW_TOKEN_MAX_WORD 64
+#define GW_TOKEN_MAX_SEP 16
+#define GW_TOKEN_SEP_MARK 'P'
 
-typedef enum gw_tok_kind { GW_TOK_BIGRAM, GW_TOK_UNIGRAM, GW_TOK_EDGE, GW_TOK_WORD } gw_tok_kind;
+typedef enum gw_tok_kind {
+    GW_TOK_BIGRAM,
+    GW_TOK_UNIGRAM,
+    GW_TOK_EDGE,
+    GW_TOK_WORD,
+    GW_TOK_SEP
+} gw_tok_kind;
 
 /* pos is meaningful for BIGRAM, EDGE and WORD (and given for UNIGRAM: the position of its
  * code point, for callers that want it). orig spans the original bytes of all code

@@ -33,7 +33,7 @@ static int on_token(void *ctx, gw_tok_kind kind, const char *term, size_t len, u
                     gw_span orig)
 {
     tok_check *c = ctx;
-    REQUIRE(kind <= GW_TOK_WORD);
+    REQUIRE(kind <= GW_TOK_SEP);
     REQUIRE(len >= 1 && len <= GW_TOKEN_MAX_WORD);
     REQUIRE(gw_utf8_valid(term, len));
     REQUIRE(pos >= c->last_pos);

@@ -51,6 +51,7 @@ static void build_db(void)
     snprintf(path, sizeof path, "%s/db", dbdir);
     gw_db *db = gw_db_open(path, GW_DB_CREATE_OR_OPEN, NULL);
     REQUIRE(db);
+    REQUIRE(gw_index_check_layout(db, NULL) == GW_OK);
     DIR *d = opendir("corpus");
     REQUIRE(d);
     struct dirent *e;

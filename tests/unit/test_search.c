@@ -71,6 +71,7 @@ static void setup(void)
     gw_err e;
     gw_db *db = gw_db_open(dir, GW_DB_CREATE_OR_OPEN, &e);
     ck_assert_ptr_nonnull(db);
+    ck_assert_int_eq(gw_index_check_layout(db, &e), GW_OK);
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         char path[32];
         snprintf(path, sizeof path, "d%zu.txt", i);

@@ -15,6 +15,7 @@
 #define U GW_TOK_UNIGRAM
 #define E GW_TOK_EDGE
 #define W GW_TOK_WORD
+#define P GW_TOK_SEP
 
 typedef struct tok {
     int kind;
@@ -86,25 +87,29 @@ static const struct {
 } cases[] = {
     /* 0: the mixed-script example. Bytes: 2022 [0,4) 年 [4,7) G20 [7,10) 峰 [10,13)
      * 会 [13,16) , [16,17) 質 [17,20) 量 [20,23) 發 [23,26) 展 [26,29). */
-    {"2022年G20峰会,質量發展", 1, 11, 15, {
+    {"2022年G20峰会,質量發展", 1, 11, 16, {
         {W, "2022", 1, 0, 4},
         {U, "年", 2, 4, 3}, {E, "年", 2, 4, 3},
         {W, "g20", 3, 7, 3},
         {U, "峰", 4, 10, 3}, {E, "峰", 4, 10, 3}, {B, "峰会", 4, 10, 6},
         {U, "会", 5, 13, 3},
-        /* "," is position 6: a gap */
+        /* "," is position 6: a separator term */
+        {P, "P,", 6, 16, 1},
         {U, "质", 7, 17, 3}, {B, "质量", 7, 17, 6},
         {U, "量", 8, 20, 3}, {B, "量发", 8, 20, 6},
         {U, "发", 9, 23, 3}, {B, "发展", 9, 23, 6},
         {U, "展", 10, 26, 3}}},
     /* 1: a phrase across punctuation: no 量发, and 发展 is 3 positions after 质量 */
-    {"質量,發展", 1, 6, 6, {
+    {"質量,發展", 1, 6, 7, {
         {U, "质", 1, 0, 3}, {B, "质量", 1, 0, 6}, {U, "量", 2, 3, 3},
+        {P, "P,", 3, 6, 1},
         {U, "发", 4, 7, 3}, {B, "发展", 4, 7, 6}, {U, "展", 5, 10, 3}}},
     /* 2: line break and a run of several separators are one position each */
-    {"质量\n发展 , ;展", 1, 8, 7, {
+    {"质量\n发展 , ;展", 1, 8, 9, {
         {U, "质", 1, 0, 3}, {B, "质量", 1, 0, 6}, {U, "量", 2, 3, 3},
+        {P, "P\n", 3, 6, 1},
         {U, "发", 4, 7, 3}, {B, "发展", 4, 7, 6}, {U, "展", 5, 10, 3},
+        {P, "P , ;", 6, 13, 4},
         {U, "展", 7, 17, 3}}},
     /* 3: 5G网络 */
     {"5G网络", 1, 4, 5, {
@@ -115,7 +120,7 @@ static const struct {
     {"a年b", 1, 4, 4, {
         {W, "a", 1, 0, 1}, {U, "年", 2, 1, 3}, {E, "年", 2, 1, 3}, {W, "b", 3, 4, 1}}},
     /* 5: a lone Han character, no word neighbour: just the unigram */
-    {" 的 ", 1, 4, 1, {{U, "的", 2, 1, 3}}},
+    {" 的 ", 1, 4, 3, {{P, "P ", 1, 0, 1}, {U, "的", 2, 1, 3}, {P, "P ", 3, 4, 1}}},
     /* 6: Han touching a word on its left */
     {"会议G20", 1, 4, 5, {
         {U, "会", 1, 0, 3}, {B, "会议", 1, 0, 6},
@@ -129,10 +134,10 @@ static const struct {
         {U, "发", 100, 0, 3}, {B, "发展", 100, 0, 6}, {U, "展", 101, 3, 3}}},
     /* 9: empty */
     {"", 1, 1, 0, {{0}}},
-    /* 10: only separators: one position */
-    {" ,。\n", 1, 2, 0, {{0}}},
+    /* 10: only separators: one position, one term */
+    {" ,。\n", 1, 2, 1, {{P, "P ,。\n", 1, 0, 6}}},
     /* 11: invalid byte between Han: U+FFFD separates */
-    {"发\xFF展", 1, 4, 2, {{U, "发", 1, 0, 3}, {U, "展", 3, 4, 3}}},
+    {"发\xFF展", 1, 4, 3, {{U, "发", 1, 0, 3}, {P, "P\xEF\xBF\xBD", 2, 3, 1}, {U, "展", 3, 4, 3}}},
     /* 12: a zero-width space inside a word normalizes away: still one bigram */
     {"发\xE2\x80\x8B展", 1, 3, 3, {
         {U, "发", 1, 0, 3}, {B, "发展", 1, 0, 9}, {U, "展", 2, 6, 3}}},
@@ -152,10 +157,10 @@ static const struct {
     {"㍻", 1, 3, 3, {
         {U, "平", 1, 0, 3}, {B, "平成", 1, 0, 3}, {U, "成", 2, 0, 3}}},
     /* 16: combining mark stays inside the word */
-    {"cafe\xCC\x81 x", 1, 4, 2, {
-        {W, "cafe\xCC\x81", 1, 0, 6}, {W, "x", 3, 7, 1}}},
-    /* 17: NUL is a separator */
-    {"ab\0cd", 1, 4, 2, {{W, "ab", 1, 0, 2}, {W, "cd", 3, 3, 2}}},
+    {"cafe\xCC\x81 x", 1, 4, 3, {
+        {W, "cafe\xCC\x81", 1, 0, 6}, {P, "P ", 2, 6, 1}, {W, "x", 3, 7, 1}}},
+    /* 17: NUL is a separator; the separator term stops before it */
+    {"ab\0cd", 1, 4, 3, {{W, "ab", 1, 0, 2}, {P, "P", 2, 2, 1}, {W, "cd", 3, 3, 2}}},
     /* 18: Traditional and Simplified give the same terms */
     {"機關黨建", 1, 5, 7, {
         {U, "机", 1, 0, 3}, {B, "机关", 1, 0, 6},
@@ -186,13 +191,28 @@ START_TEST(test_long_words)
     gw_buf_puts(&b, " x");
     got g;
     uint32_t next = run(b.data, b.len, 1, &g);
-    ck_assert_uint_eq(g.n, 2);
+    ck_assert_uint_eq(g.n, 3);
     ck_assert_uint_eq(strlen(g.t[0].term), GW_TOKEN_MAX_WORD);
     ck_assert_uint_eq(g.t[0].off, 0);
     ck_assert_uint_eq(g.t[0].len, 100); /* the span covers the whole run */
-    ck_assert_str_eq(g.t[1].term, "x");
-    ck_assert_uint_eq(g.t[1].pos, 3);
+    ck_assert_str_eq(g.t[1].term, "P ");
+    ck_assert_str_eq(g.t[2].term, "x");
+    ck_assert_uint_eq(g.t[2].pos, 3);
     ck_assert_uint_eq(next, 4);
+    gw_buf_free(&b);
+
+    /* A long separator run: its term is cut on a code point boundary, its span whole. */
+    gw_buf_puts(&b, "x");
+    for (int i = 0; i < 30; i++)
+        gw_buf_puts(&b, "。");
+    gw_buf_puts(&b, "y");
+    run(b.data, b.len, 1, &g);
+    ck_assert_uint_eq(g.n, 3);
+    ck_assert_int_eq(g.t[1].kind, GW_TOK_SEP);
+    ck_assert_uint_eq(strlen(g.t[1].term), 1 + 15); /* "P" + 5 x 3 bytes <= 1 + 16 */
+    ck_assert(gw_utf8_valid(g.t[1].term, 16));
+    ck_assert_uint_eq(g.t[1].off, 1);
+    ck_assert_uint_eq(g.t[1].len, 90);
     gw_buf_free(&b);
 
     /* "a" + 40 x "я" (2 bytes): 1 + 2k <= 64 -> 31 of them, 63 bytes. */
@@ -233,7 +253,7 @@ START_TEST(test_stop)
     /* NULL next_pos is allowed */
     memset(&g, 0, sizeof g);
     ck_assert_int_eq(gw_token_run(&t, 1, collect, &g, NULL), 0);
-    ck_assert_uint_eq(g.n, 10);
+    ck_assert_uint_eq(g.n, 11);
     gw_norm_text_free(&t);
 }
 END_TEST
@@ -241,8 +261,8 @@ END_TEST
 /* ---- 4. a query's tokens agree with the document's --------------------------------- */
 
 /* For every substring of a document that starts and ends on Han/word boundaries, the
- * query's positioned terms (bigrams, edges, words) occur in the document at the same
- * relative positions: exactness by construction. */
+ * query's positioned terms (bigrams, edges, words, separator runs inside it) occur in
+ * the document at the same relative positions: exactness by construction. */
 typedef struct ptok {
     char term[80];
     uint32_t pos;
@@ -295,9 +315,10 @@ START_TEST(test_query_agrees)
         for (size_t b = a + 2; b <= n; b++) {
             gw_norm_text q = {0};
             gw_norm_run(doc + offs[a], offs[b] - offs[a], 0, &q);
-            int clean = 1;
-            for (size_t k = 0; k < q.n; k++)
-                clean &= gw_norm_class(q.cp[k]) != GW_CLASS_SEP;
+            /* Separators inside are fine (their runs are whole, so their terms agree);
+             * at an edge the run may continue in the document. */
+            int clean = q.n > 0 && gw_norm_class(q.cp[0]) != GW_CLASS_SEP &&
+                        gw_norm_class(q.cp[q.n - 1]) != GW_CLASS_SEP;
             /* A query cutting a word in half is not a whole-word match: skip those. */
             if (a > 0 && gw_norm_class(q.cp[0]) == GW_CLASS_WORD) {
                 uint32_t prev;
@@ -344,7 +365,7 @@ static int check_tok(void *ctx, gw_tok_kind kind, const char *term, size_t len, 
                      gw_span orig)
 {
     checker *c = ctx;
-    ck_assert(kind <= GW_TOK_WORD);
+    ck_assert(kind <= GW_TOK_SEP);
     ck_assert_uint_ge(len, 1);
     ck_assert_uint_le(len, GW_TOKEN_MAX_WORD);
     ck_assert(gw_utf8_valid(term, len));
