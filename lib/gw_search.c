@@ -852,14 +852,18 @@ static void explain_zero(gw_searcher *s, const gw_query *gq, char **text, json_t
         gw_xquery *x = gw_query_part_query(gq, i);
         gw_search_opts o2 = GW_SEARCH_OPTS_INIT;
         o2.limit = 0;
+        /* exact up to 1,000: "0 documents" must not read "about 1000" (Xapian's first
+         * guess for a phrase) */
+        o2.check_at_least = 1000;
         gw_mset *m = gw_db_search(s->db, x, &o2, NULL);
         unsigned n = m ? gw_mset_estimated(m) : 0;
+        int exact = m && gw_mset_lower_bound(m) == gw_mset_upper_bound(m);
         gw_mset_free(m);
         gw_xquery_free(x);
         gw_buf b2 = {0};
         for (size_t k = 0; k < lens[i]; k++) gw_buf_put_utf8(&b2, pats[i][k]);
         gw_buf_printf(&b, "  \"%s\": %s%u document%s\n", b2.data ? b2.data : "",
-                      n ? "about " : "", n, n == 1 ? "" : "s");
+                      exact ? "" : "about ", n, n == 1 ? "" : "s");
         json_t *p = json_object();
         json_object_set_new(p, "text", json_string(b2.data ? b2.data : ""));
         json_object_set_new(p, "documents", json_integer(n));
