@@ -42,6 +42,15 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* The facet tables of the source and year slots, built (or shared) when the database is
+ * opened or moves to a new revision rather than in the first search that counts them. A
+ * failure only means the first search builds them or counts per document. */
+static void prepare_facets(gw_db *db)
+{
+    static const unsigned slots[2] = {GW_SLOT_SOURCE, GW_SLOT_YEAR};
+    gw_db_prepare_facets(db, slots, 2, NULL);
+}
+
 gw_searcher *gw_searcher_open(const char *db_path, gw_err *err)
 {
     if (gw_norm_init(err)) return NULL;
@@ -52,6 +61,7 @@ gw_searcher *gw_searcher_open(const char *db_path, gw_err *err)
         gw_db_close(db);
         return NULL;
     }
+    prepare_facets(db);
     gw_searcher *s = gw_xcalloc(1, sizeof *s);
     s->db = db;
     s->path = gw_xstrdup(db_path);
@@ -66,7 +76,12 @@ void gw_searcher_close(gw_searcher *s)
     free(s);
 }
 
-int gw_searcher_reopen(gw_searcher *s, gw_err *err) { return gw_db_reopen(s->db, err); }
+int gw_searcher_reopen(gw_searcher *s, gw_err *err)
+{
+    int rc = gw_db_reopen(s->db, err);
+    if (rc == GW_OK) prepare_facets(s->db);
+    return rc;
+}
 
 gw_db *gw_searcher_db(gw_searcher *s) { return s->db; }
 

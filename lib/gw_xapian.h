@@ -306,8 +306,12 @@ const gw_docid *gw_mset_docids(const gw_mset *m, size_t *n);
 /* Facets of a read-only handle on one local database are counted from a table
  * docid -> value number, built once per slot at the first search that counts it and
  * rebuilt after gw_db_reopen() sees a new revision (a pass over the slot's values: ~6 ms
- * per 20,000 documents; 4 bytes per document and slot). Writable handles and sharded
- * or remote databases read each match's value instead. The counts are the same either way. */
+ * per 20,000 documents; 4 bytes per document and slot). The tables are shared by all the
+ * handles of the process on the same database and revision (thread-safe). Writable
+ * handles and sharded or remote databases read each match's value instead. The counts are
+ * the same either way. gw_db_prepare_facets builds (or takes) the tables of these slots
+ * now, so that no search pays for them; a no-op where tables are not used. */
+int gw_db_prepare_facets(gw_db *db, const unsigned *slots, size_t n, gw_err *err);
 
 #ifdef __cplusplus
 }

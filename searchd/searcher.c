@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct sd_worker {
     gw_searcher *s;
@@ -56,14 +57,56 @@ static void worker_free(void *p)
     free(w);
 }
 
+/* Searchers opened by sd_searcher_probe for the workers, with the identity of the path
+ * when each was opened (so that a switch in between is still seen). */
+typedef struct spare {
+    gw_searcher *s;
+    struct stat st;
+    int have_st;
+    unsigned generation;
+} spare;
+
+struct sd_spares {
+    pthread_mutex_t mu;
+    spare v[SD_MAX_DAEMONS];
+    size_t n;
+};
+
 void sd_searcher_key_init(sd_server *s)
 {
     pthread_key_create(&s->worker_key, worker_free);
+    s->spares = gw_xcalloc(1, sizeof *s->spares);
+    pthread_mutex_init(&s->spares->mu, NULL);
 }
 
 void sd_searcher_key_done(sd_server *s)
 {
     pthread_key_delete(s->worker_key);
+    if (s->spares) {
+        for (size_t i = 0; i < s->spares->n; i++)
+            gw_searcher_close(s->spares->v[i].s);
+        pthread_mutex_destroy(&s->spares->mu);
+        free(s->spares);
+        s->spares = NULL;
+    }
+}
+
+/* A spare searcher opened under the current generation, or 0. */
+static int take_spare(sd_server *srv, spare *out)
+{
+    int got = 0;
+    pthread_mutex_lock(&srv->spares->mu);
+    while (!got && srv->spares->n > 0) {
+        spare sp = srv->spares->v[--srv->spares->n];
+        if (sp.generation == atomic_load(&srv->generation)) {
+            *out = sp;
+            got = 1;
+        } else {
+            gw_searcher_close(sp.s); /* opened before a reload: open afresh instead */
+        }
+    }
+    pthread_mutex_unlock(&srv->spares->mu);
+    return got;
 }
 
 static void remember_identity(sd_worker *w, const struct stat *st)
@@ -88,16 +131,10 @@ static int identity_changed(const sd_worker *w, const struct stat *st)
            st->st_mtim.tv_nsec != w->mtime.tv_nsec;
 }
 
-/* Opens cfg's database afresh into w (replacing what it had only on success). */
-static int open_fresh(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_err *err)
+/* Makes ns (opened from cfg's database, whose identity was st) w's searcher. */
+static void adopt(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_searcher *ns,
+                  int have_st, const struct stat *st, unsigned generation)
 {
-    struct stat st;
-    /* stat before opening: if the stub is switched in between, the next check sees a
-     * different identity and opens again, never the other way round. */
-    int have_st = stat(cfg->database, &st) == 0;
-    gw_searcher *ns = gw_searcher_open(cfg->database, err);
-    if (!ns)
-        return err ? err->code : GW_EIO;
     int first = w->s == NULL;
     gw_searcher_close(w->s);
     w->s = ns;
@@ -106,10 +143,10 @@ static int open_fresh(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_err
         w->path = gw_xstrdup(cfg->database);
     }
     if (have_st)
-        remember_identity(w, &st);
+        remember_identity(w, st);
     else
         memset(&w->mtime, 0, sizeof w->mtime), w->ino = 0, w->dev = 0;
-    w->generation = atomic_load(&srv->generation);
+    w->generation = generation;
     unsigned long rev = gw_db_revision(gw_searcher_db(ns), NULL);
     if (!first) {
         atomic_fetch_add_explicit(&srv->metrics.reopens, 1, memory_order_relaxed);
@@ -117,6 +154,20 @@ static int open_fresh(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_err
     }
     w->revision = rev;
     w->epoch++;
+}
+
+/* Opens cfg's database afresh into w (replacing what it had only on success). */
+static int open_fresh(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_err *err)
+{
+    struct stat st;
+    /* stat before opening: if the stub is switched in between, the next check sees a
+     * different identity and opens again, never the other way round. */
+    unsigned generation = atomic_load(&srv->generation);
+    int have_st = stat(cfg->database, &st) == 0;
+    gw_searcher *ns = gw_searcher_open(cfg->database, err);
+    if (!ns)
+        return err ? err->code : GW_EIO;
+    adopt(w, srv, cfg, ns, have_st, &st, generation);
     return GW_OK;
 }
 
@@ -156,6 +207,14 @@ sd_worker *sd_worker_get(sd_server *srv, const gw_config *cfg, gw_err *err)
         w = gw_xcalloc(1, sizeof *w);
         w->cache = sd_cache_new(srv->cache_entries);
         pthread_setspecific(srv->worker_key, w);
+    }
+    spare sp;
+    if (!w->s && take_spare(srv, &sp)) {
+        adopt(w, srv, cfg, sp.s, sp.have_st, &sp.st, sp.generation);
+        /* checked long ago: the first request looks at the path and the revision */
+        w->checked = now - SD_FRESH_INTERVAL;
+        refresh(w, srv, cfg, now);
+        return w;
     }
     if (!w->s) {
         if (w->failed > 0 && now - w->failed < SD_FRESH_INTERVAL) {
@@ -212,14 +271,29 @@ void sd_searcher_probe(sd_server *srv)
 {
     gw_config *cfg = atomic_load(&srv->cfg);
     gw_err err;
-    gw_searcher *s = gw_searcher_open(cfg->database, &err);
-    if (!s) {
-        sd_log(SD_LOG_WARN, "database %s: %s; answering 503 until it can be opened",
-               cfg->database, err.msg);
-        return;
+    /* one per worker thread: sd_server_start makes `threads` per listen address */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t threads = cfg->threads > 0 ? (size_t)cfg->threads : cores > 0 ? (size_t)cores : 1;
+    size_t want = threads * (cfg->listen.n ? cfg->listen.n : 1);
+    if (want > SD_MAX_DAEMONS) want = SD_MAX_DAEMONS;
+    for (size_t i = 0; i < want; i++) {
+        spare sp;
+        sp.generation = atomic_load(&srv->generation);
+        sp.have_st = stat(cfg->database, &sp.st) == 0;
+        sp.s = gw_searcher_open(cfg->database, &err);
+        if (!sp.s) {
+            if (i == 0)
+                sd_log(SD_LOG_WARN, "database %s: %s; answering 503 until it can be opened",
+                       cfg->database, err.msg);
+            return;
+        }
+        if (i == 0) {
+            gw_db *db = gw_searcher_db(sp.s);
+            sd_log(SD_LOG_INFO, "database %s: %u documents, revision %lu", cfg->database,
+                   gw_db_doc_count(db, NULL), gw_db_revision(db, NULL));
+        }
+        pthread_mutex_lock(&srv->spares->mu);
+        srv->spares->v[srv->spares->n++] = sp;
+        pthread_mutex_unlock(&srv->spares->mu);
     }
-    gw_db *db = gw_searcher_db(s);
-    sd_log(SD_LOG_INFO, "database %s: %u documents, revision %lu", cfg->database,
-           gw_db_doc_count(db, NULL), gw_db_revision(db, NULL));
-    gw_searcher_close(s);
 }

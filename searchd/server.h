@@ -38,6 +38,7 @@ typedef struct sd_server {
     atomic_int draining;           /* set at SIGTERM: answers carry Connection: close */
     atomic_uint generation;        /* bumped on reload: workers reopen their database */
     pthread_key_t worker_key;      /* the per-thread searcher (searcher.c) */
+    struct sd_spares *spares;      /* searchers opened at start for the workers (searcher.c) */
     struct sd_iptab *iptab;        /* connections per client address */
 } sd_server;
 

@@ -1267,6 +1267,20 @@ START_TEST(test_search_facet_table)
     ck_assert_str_eq(gw_mset_facet_value(m, 0, 0, NULL), "srcA");
     ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 0), 3);
     gw_mset_free(m);
+    /* a second handle, opened now on the new revision, shares nothing stale: the first
+     * (still on the old revision) keeps the old counts, the second has the new ones */
+    gw_db *r2 = open_ok(tpath("db"), GW_DB_READ);
+    m = run(r2, all, &o);
+    ck_assert_str_eq(gw_mset_facet_value(m, 0, 0, NULL), "srcC");
+    ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 0), 4);
+    gw_mset_free(m);
+    m = run(r, all, &o);
+    ck_assert_str_eq(gw_mset_facet_value(m, 0, 0, NULL), "srcA");
+    ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 0), 3);
+    gw_mset_free(m);
+    unsigned slots[2] = {1, 2};
+    ck_assert_int_eq(gw_db_prepare_facets(r2, slots, 2, &err), GW_OK);
+    gw_db_close(r2);
     ck_assert_int_eq(gw_db_reopen(r, &err), GW_OK);
     m = run(r, all, &o);
     ck_assert_uint_eq(gw_mset_facet_count(m, 0), 3);
