@@ -642,10 +642,12 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
             /* Collapsing while checking 10,000 matches costs more than the match itself
              * (Xapian keeps every key in a map), so the facets come from a separate
              * uncollapsed pass that returns no hits, and the page is matched collapsed
-             * without the check (Xapian may then stop early: the total becomes an
-             * estimate for large result sets). */
+             * without the check. The facet pass also counts the matches per
+             * near-duplicate key: when it saw every match, that gives the collapsed
+             * total and each hit's "similar" exactly (else Xapian's estimate). */
             fo.offset = 0;
             fo.limit = 0;
+            fo.distinct_slot = GW_SLOT_DUPKEY;
             /* weightless: Xapian then skips the ranking boosts (AND_MAYBE branches) */
             gw_xquery *sq = gw_xquery_scale(bq, 0);
             /* a query that reads positions: keep the matches, so that the page pass ranks
@@ -676,9 +678,15 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
         r->total = gw_mset_estimated(m);
         r->total_is_exact = lb == ub;
         if (r->total_is_exact) r->total = lb;
-        if (fm && !r->total_is_exact) {
-            /* the uncollapsed pass counted exactly up to FACET_EXACT: the collapsed total
-             * cannot exceed it, and when nothing collapsed it is the total */
+        unsigned nkeys = 0, nkeyless = 0, nseen = 0;
+        int exact_similar = fm && gw_mset_distinct(fm, &nkeys, &nkeyless, &nseen) &&
+                            nseen == gw_mset_lower_bound(fm) &&
+                            gw_mset_lower_bound(fm) == gw_mset_upper_bound(fm);
+        if (exact_similar) {
+            /* every match seen: one result per key, one per document without a key */
+            r->total = nkeys + nkeyless;
+            r->total_is_exact = 1;
+        } else if (fm && !r->total_is_exact) {
             /* the uncollapsed pass counted exactly up to FACET_EXACT, the page pass only
              * estimated: near-duplicates are a few percent, so the exact uncollapsed
              * count is the better estimate (Xapian's is often off by a fifth) */
@@ -731,6 +739,12 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
             h->percent = cands[i].pct;
             h->similar = cands[i].similar;
             fill_hit(h, d, gq, rq->snippet_chars, !rq->no_snippets, &sc);
+            if (exact_similar && collapse) {
+                size_t kl;
+                const char *key = gw_xdoc_value(d, GW_SLOT_DUPKEY, &kl);
+                unsigned f = kl ? gw_mset_distinct_freq(fm, key, kl) : 0;
+                h->similar = f > 1 ? f - 1 : 0;
+            }
         }
     } else {
         /* candidates from the index, each checked against its text; then collapse,

@@ -92,7 +92,8 @@ typedef struct gw_hit {
     char *snippet_text;       /* the same as plain text */
     gw_mark *marks;           /* matches in snippet_text */
     size_t n_marks;
-    unsigned similar;         /* number of near-duplicates collapsed into this hit */
+    unsigned similar;         /* number of near-duplicates collapsed into this hit (exact
+                                 when the total is, else Xapian's lower bound) */
     char *dupkey;             /* its near-duplicate key ("" if none) */
 } gw_hit;
 
@@ -103,11 +104,13 @@ typedef struct gw_facet {
 
 typedef struct gw_results {
     unsigned total;           /* matches (after collapsing); exact when total_is_exact.
-                                 With collapsing and facets, a large result set reports
-                                 the exact uncollapsed count (up to 10,000) as an
-                                 estimate; a query checked against the text (punctuation
-                                 in a phrase) checks all candidates up to 300, then only
-                                 enough for the page and extrapolates */
+                                 With collapsing and facets: exact up to 10,000 matches
+                                 (the facet pass counts them per near-duplicate key);
+                                 beyond, Xapian's estimate, raised to the exact
+                                 uncollapsed count where that is known. A query checked
+                                 against the text (punctuation at a phrase's edge) checks
+                                 all candidates up to 300, then only enough for the page
+                                 and extrapolates */
     int total_is_exact;       /* 1 when total is exact, 0 when it is an estimate */
     double took_ms;
     gw_hit *hits;

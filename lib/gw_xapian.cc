@@ -41,7 +41,7 @@ extern "C" {
 struct facet_table {
     Xapian::valueno slot;
     std::vector<uint32_t> ids;       /* by docid: 0 = no value, else 1 + index in values */
-    std::vector<std::string> values;
+    std::vector<std::string> values; /* in byte order */
 };
 
 struct gw_db {
@@ -75,6 +75,8 @@ struct gw_facet {
 struct gw_mset {
     Xapian::MSet mset;
     std::vector<Xapian::docid> matched; /* opts->collect_docids */
+    std::shared_ptr<const facet_table> distinct; /* opts->distinct_slot: its table */
+    std::vector<unsigned> distinct_counts;       /* by value number; [0] = no value */
     std::vector<gw_xdoc *> docs; /* per hit, loaded on demand by gw_mset_doc */
     gw_facet facets[GW_MAX_FACETS];
     unsigned n_facets = 0;
@@ -926,6 +928,21 @@ std::shared_ptr<const facet_table> build_table(Xapian::Database &xdb, Xapian::va
         }
         t->ids[d] = id;
     }
+    /* number the values in byte order, so that ranking facets breaks ties by number */
+    std::vector<uint32_t> order(t->values.size());
+    for (size_t i = 0; i < order.size(); i++)
+        order[i] = (uint32_t)i;
+    std::sort(order.begin(), order.end(),
+              [&t](uint32_t a, uint32_t b) { return t->values[a] < t->values[b]; });
+    std::vector<uint32_t> renumber(order.size() + 1, 0);
+    std::vector<std::string> sorted(order.size());
+    for (size_t i = 0; i < order.size(); i++) {
+        renumber[order[i] + 1] = (uint32_t)i + 1;
+        sorted[i].swap(t->values[order[i]]);
+    }
+    t->values.swap(sorted);
+    for (uint32_t &id : t->ids)
+        id = renumber[id];
     return t;
 }
 
@@ -1069,6 +1086,15 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
                 enq.add_matchspy(spies.back().get());
             }
         }
+        std::unique_ptr<TableSpy> dspy;
+        std::shared_ptr<const facet_table> dtab;
+        if (opts->distinct_slot >= 0 && facet_table_for(db, (Xapian::valueno)opts->distinct_slot)) {
+            for (const auto &t : db->ftables)
+                if (t->slot == (Xapian::valueno)opts->distinct_slot)
+                    dtab = t;
+            dspy.reset(new TableSpy(dtab.get()));
+            enq.add_matchspy(dspy.get());
+        }
         std::unique_ptr<DocidSpy> idspy;
         if (opts->collect_docids) {
             idspy.reset(new DocidSpy());
@@ -1087,6 +1113,10 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
             fast = false; /* remote shards: serialisable spies only */
         }
         m->n_facets = opts->n_facets;
+        if (fast && dspy) {
+            m->distinct = dtab;
+            m->distinct_counts.swap(dspy->counts);
+        }
         if (fast && idspy) {
             m->matched.swap(idspy->ids);
             if (!std::is_sorted(m->matched.begin(), m->matched.end()))
@@ -1101,9 +1131,9 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
                 for (size_t j = 1; j < t.counts.size(); j++)
                     if (t.counts[j])
                         nz.push_back((uint32_t)j);
+                /* values are numbered in byte order (build_table): ties by number */
                 auto cmp = [&t](uint32_t a, uint32_t b) {
-                    return t.counts[a] != t.counts[b] ? t.counts[a] > t.counts[b]
-                                                      : t.tab->values[a - 1] < t.tab->values[b - 1];
+                    return t.counts[a] != t.counts[b] ? t.counts[a] > t.counts[b] : a < b;
                 };
                 if (opts->facet_max && nz.size() > opts->facet_max) {
                     std::partial_sort(nz.begin(), nz.begin() + opts->facet_max, nz.end(), cmp);
@@ -1236,6 +1266,37 @@ extern "C" int gw_db_prepare_facets(gw_db *db, const unsigned *slots, size_t n, 
     } catch (...) {
         return gw_err_from_exception(err);
     }
+}
+
+extern "C" int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *n_without,
+                                unsigned *n_seen)
+{
+    if (!m->distinct) {
+        *n_values = *n_without = *n_seen = 0;
+        return 0;
+    }
+    unsigned nv = 0, seen = 0;
+    for (size_t j = 0; j < m->distinct_counts.size(); j++) {
+        seen += m->distinct_counts[j];
+        nv += j > 0 && m->distinct_counts[j] != 0;
+    }
+    *n_seen = seen;
+    *n_values = nv;
+    *n_without = m->distinct_counts.empty() ? 0 : m->distinct_counts[0];
+    return 1;
+}
+
+extern "C" unsigned gw_mset_distinct_freq(const gw_mset *m, const char *value, size_t len)
+{
+    if (!m->distinct || !len)
+        return 0;
+    const std::vector<std::string> &v = m->distinct->values;
+    std::string key(value, len);
+    auto it = std::lower_bound(v.begin(), v.end(), key);
+    if (it == v.end() || *it != key)
+        return 0;
+    size_t j = (size_t)(it - v.begin()) + 1;
+    return j < m->distinct_counts.size() ? m->distinct_counts[j] : 0;
 }
 
 extern "C" const gw_docid *gw_mset_docids(const gw_mset *m, size_t *n)

@@ -260,9 +260,12 @@ typedef struct gw_search_opts {
                                  over the known matches of a first one can then rank with
                                  a cheaper superset query */
     size_t n_accept_ids;
+    int distinct_slot;        /* >= 0: count the matches looked at per value of this slot
+                                 (gw_mset_distinct), e.g. the near-duplicate key: the
+                                 exact number of collapsed results and of "similar" ones */
 } gw_search_opts;
 
-#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0, 0, 0, NULL, 0}
+#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0, 0, 0, NULL, 0, -1}
 
 typedef struct gw_mset gw_mset;
 
@@ -296,6 +299,17 @@ const gw_xdoc *gw_mset_doc(gw_mset *m, size_t i, gw_err *err);
 size_t gw_mset_facet_count(const gw_mset *m, unsigned f);
 const char *gw_mset_facet_value(const gw_mset *m, unsigned f, size_t j, size_t *len);
 unsigned gw_mset_facet_freq(const gw_mset *m, unsigned f, size_t j);
+
+/* With opts->distinct_slot: 1 and the number of distinct non-empty values among the
+ * matches looked at (*n_values), of those matches without a value (*n_without), and of
+ * the matches looked at (*n_seen: all of them only if it equals the lower bound, which
+ * Xapian may know exactly without looking, e.g. for one term); 0 when not counted (no
+ * table: writable, sharded or remote database). */
+int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *n_without,
+                     unsigned *n_seen);
+/* With opts->distinct_slot: how many of the matches looked at have this value (0 if
+ * none, or not counted). */
+unsigned gw_mset_distinct_freq(const gw_mset *m, const char *value, size_t len);
 
 /* With opts->collect_docids: the ids of the matches the search looked at (all of them
  * when lower bound == upper bound), increasing; *n their number. Borrowed, valid until
