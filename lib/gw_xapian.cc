@@ -76,7 +76,7 @@ struct gw_mset {
     Xapian::MSet mset;
     std::vector<Xapian::docid> matched; /* opts->collect_docids */
     std::shared_ptr<const facet_table> distinct; /* opts->distinct_slot: its table */
-    std::vector<unsigned> distinct_counts;       /* by value number; [0] = no value */
+    std::vector<uint32_t> distinct_ids; /* value number of each match looked at */
     std::vector<gw_xdoc *> docs; /* per hit, loaded on demand by gw_mset_doc */
     gw_facet facets[GW_MAX_FACETS];
     unsigned n_facets = 0;
@@ -997,16 +997,6 @@ const facet_table *facet_table_for(gw_db *db, Xapian::valueno slot)
     }
 }
 
-class DocidSpy : public Xapian::MatchSpy {
-  public:
-    void operator()(const Xapian::Document &doc, double) override
-    {
-        ids.push_back(doc.get_docid());
-    }
-    std::string name() const override { return "gongwen-docids"; }
-    std::vector<Xapian::docid> ids;
-};
-
 /* opts->accept_ids. A decider and not a FILTER over a posting source: Xapian's weights
  * stay exactly those of the query alone (a posting-source FILTER was measured to change
  * the weights the AND_MAYBE boosts add). */
@@ -1023,20 +1013,40 @@ class AcceptDecider : public Xapian::MatchDecider {
     size_t n_ids;
 };
 
-/* Counts a slot's values through its table: an array increment per match instead of
- * reading the value and hashing it (most of the cost of a search with 10,000 matches). */
-class TableSpy : public Xapian::MatchSpy {
+/* Everything the search counts or keeps per match, in one spy (one call per match
+ * instead of one per job; Xapian calls each spy through a virtual call):
+ *  - facet counts through the tables: an array increment per match instead of reading
+ *    the value and hashing it (most of the cost of a search with 10,000 matches);
+ *  - opts->distinct_slot: the value number of each match (a near-duplicate key has about
+ *    as many values as there are documents, so a count per value would cost a pass over
+ *    all of them for every query; the matches' numbers cost what the matches cost);
+ *  - opts->collect_docids: the docids. */
+class TablesSpy : public Xapian::MatchSpy {
   public:
-    explicit TableSpy(const facet_table *t) : tab(t), counts(t->values.size() + 1, 0) {}
+    void add_facet(const facet_table *t)
+    {
+        tabs[nf] = t;
+        counts[nf].assign(t->values.size() + 1, 0);
+        nf++;
+    }
     void operator()(const Xapian::Document &doc, double) override
     {
         Xapian::docid d = doc.get_docid();
-        if (d < tab->ids.size())
-            ++counts[tab->ids[d]];
+        for (unsigned f = 0; f < nf; f++)
+            ++counts[f][d < tabs[f]->ids.size() ? tabs[f]->ids[d] : 0];
+        if (dtab)
+            dids.push_back(d < dtab->ids.size() ? dtab->ids[d] : 0);
+        if (collect)
+            docids.push_back(d);
     }
-    std::string name() const override { return "gongwen-table-count"; }
-    const facet_table *tab;
-    std::vector<unsigned> counts; /* [0] = matches without a value */
+    std::string name() const override { return "gongwen-tables"; }
+    const facet_table *tabs[GW_MAX_FACETS] = {};
+    std::vector<unsigned> counts[GW_MAX_FACETS]; /* [0] = matches without a value */
+    unsigned nf = 0;
+    const facet_table *dtab = nullptr;
+    std::vector<uint32_t> dids;
+    bool collect = false;
+    std::vector<Xapian::docid> docids;
 };
 
 } // namespace
@@ -1072,34 +1082,29 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
         /* The spies must outlive get_mset(); the counts are copied out below. */
         std::unique_ptr<gw_mset> m(new gw_mset());
         std::vector<std::unique_ptr<CountSpy>> spies;
-        std::vector<std::unique_ptr<TableSpy>> tspies;
         const facet_table *tabs[GW_MAX_FACETS];
         bool tables = opts->n_facets > 0;
         for (unsigned f = 0; f < opts->n_facets && tables; f++)
             tables = (tabs[f] = facet_table_for(db, opts->facet_slots[f])) != NULL;
+        std::unique_ptr<TablesSpy> tspy(new TablesSpy());
         for (unsigned f = 0; f < opts->n_facets; f++) {
             if (tables) {
-                tspies.emplace_back(new TableSpy(tabs[f]));
-                enq.add_matchspy(tspies.back().get());
+                tspy->add_facet(tabs[f]);
             } else {
                 spies.emplace_back(new CountSpy(opts->facet_slots[f]));
                 enq.add_matchspy(spies.back().get());
             }
         }
-        std::unique_ptr<TableSpy> dspy;
         std::shared_ptr<const facet_table> dtab;
         if (opts->distinct_slot >= 0 && facet_table_for(db, (Xapian::valueno)opts->distinct_slot)) {
             for (const auto &t : db->ftables)
                 if (t->slot == (Xapian::valueno)opts->distinct_slot)
                     dtab = t;
-            dspy.reset(new TableSpy(dtab.get()));
-            enq.add_matchspy(dspy.get());
+            tspy->dtab = dtab.get();
         }
-        std::unique_ptr<DocidSpy> idspy;
-        if (opts->collect_docids) {
-            idspy.reset(new DocidSpy());
-            enq.add_matchspy(idspy.get());
-        }
+        tspy->collect = opts->collect_docids != 0;
+        if (tspy->nf || tspy->dtab || tspy->collect)
+            enq.add_matchspy(tspy.get());
         std::unique_ptr<AcceptDecider> accept;
         if (opts->accept_ids)
             accept.reset(new AcceptDecider(opts->accept_ids, opts->n_accept_ids));
@@ -1113,27 +1118,28 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
             fast = false; /* remote shards: serialisable spies only */
         }
         m->n_facets = opts->n_facets;
-        if (fast && dspy) {
+        if (fast && tspy->dtab) {
             m->distinct = dtab;
-            m->distinct_counts.swap(dspy->counts);
+            m->distinct_ids.swap(tspy->dids);
         }
-        if (fast && idspy) {
-            m->matched.swap(idspy->ids);
+        if (fast && tspy->collect) {
+            m->matched.swap(tspy->docids);
             if (!std::is_sorted(m->matched.begin(), m->matched.end()))
                 std::sort(m->matched.begin(), m->matched.end());
         }
         if (fast && tables) {
             for (unsigned f = 0; f < opts->n_facets; f++) {
                 std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
-                const TableSpy &t = *tspies[f];
+                const std::vector<unsigned> &counts = tspy->counts[f];
+                const facet_table *tab = tspy->tabs[f];
                 /* rank value numbers first: only the kept values are copied */
                 std::vector<uint32_t> nz;
-                for (size_t j = 1; j < t.counts.size(); j++)
-                    if (t.counts[j])
+                for (size_t j = 1; j < counts.size(); j++)
+                    if (counts[j])
                         nz.push_back((uint32_t)j);
                 /* values are numbered in byte order (build_table): ties by number */
-                auto cmp = [&t](uint32_t a, uint32_t b) {
-                    return t.counts[a] != t.counts[b] ? t.counts[a] > t.counts[b] : a < b;
+                auto cmp = [&counts](uint32_t a, uint32_t b) {
+                    return counts[a] != counts[b] ? counts[a] > counts[b] : a < b;
                 };
                 if (opts->facet_max && nz.size() > opts->facet_max) {
                     std::partial_sort(nz.begin(), nz.begin() + opts->facet_max, nz.end(), cmp);
@@ -1143,7 +1149,7 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
                 }
                 out.reserve(nz.size());
                 for (uint32_t j : nz)
-                    out.emplace_back(t.tab->values[j - 1], t.counts[j]);
+                    out.emplace_back(tab->values[j - 1], counts[j]);
             }
         } else if (fast) {
             for (unsigned f = 0; f < opts->n_facets; f++) {
@@ -1268,6 +1274,11 @@ extern "C" int gw_db_prepare_facets(gw_db *db, const unsigned *slots, size_t n, 
     }
 }
 
+extern "C" unsigned gw_mset_distinct_seen(const gw_mset *m)
+{
+    return m->distinct ? (unsigned)m->distinct_ids.size() : 0;
+}
+
 extern "C" int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *n_without,
                                 unsigned *n_seen)
 {
@@ -1275,14 +1286,21 @@ extern "C" int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *
         *n_values = *n_without = *n_seen = 0;
         return 0;
     }
-    unsigned nv = 0, seen = 0;
-    for (size_t j = 0; j < m->distinct_counts.size(); j++) {
-        seen += m->distinct_counts[j];
-        nv += j > 0 && m->distinct_counts[j] != 0;
+    /* one pass and a bit per value (a sort would cost more than the match's spy) */
+    const std::vector<uint32_t> &v = m->distinct_ids;
+    std::vector<bool> seen(m->distinct->values.size() + 1, false);
+    unsigned nv = 0, none = 0;
+    for (uint32_t id : v) {
+        if (id == 0)
+            none++;
+        else if (id < seen.size() && !seen[id]) {
+            seen[id] = true;
+            nv++;
+        }
     }
-    *n_seen = seen;
     *n_values = nv;
-    *n_without = m->distinct_counts.empty() ? 0 : m->distinct_counts[0];
+    *n_without = none;
+    *n_seen = (unsigned)v.size();
     return 1;
 }
 
@@ -1290,13 +1308,14 @@ extern "C" unsigned gw_mset_distinct_freq(const gw_mset *m, const char *value, s
 {
     if (!m->distinct || !len)
         return 0;
-    const std::vector<std::string> &v = m->distinct->values;
+    const std::vector<std::string> &vals = m->distinct->values;
     std::string key(value, len);
-    auto it = std::lower_bound(v.begin(), v.end(), key);
-    if (it == v.end() || *it != key)
+    auto it = std::lower_bound(vals.begin(), vals.end(), key);
+    if (it == vals.end() || *it != key)
         return 0;
-    size_t j = (size_t)(it - v.begin()) + 1;
-    return j < m->distinct_counts.size() ? m->distinct_counts[j] : 0;
+    uint32_t id = (uint32_t)(it - vals.begin()) + 1;
+    /* asked for the few hits of a page: a pass each is cheaper than sorting once */
+    return (unsigned)std::count(m->distinct_ids.begin(), m->distinct_ids.end(), id);
 }
 
 extern "C" const gw_docid *gw_mset_docids(const gw_mset *m, size_t *n)

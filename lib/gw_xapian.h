@@ -307,6 +307,8 @@ unsigned gw_mset_facet_freq(const gw_mset *m, unsigned f, size_t j);
  * table: writable, sharded or remote database). */
 int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *n_without,
                      unsigned *n_seen);
+/* The *n_seen of gw_mset_distinct alone, without its work (0 when not counted). */
+unsigned gw_mset_distinct_seen(const gw_mset *m);
 /* With opts->distinct_slot: how many of the matches looked at have this value (0 if
  * none, or not counted). */
 unsigned gw_mset_distinct_freq(const gw_mset *m, const char *value, size_t len);
