@@ -1215,7 +1215,21 @@ static gw_xquery *build(const qnode *n, int neg, int cheap, gw_db *db)
     case N_TEXT: {
         if (neg && n->verify) return NULL;
         if (cheap == B_BOOL) return text_query_bool(n, field_prefix(n->field), db);
-        gw_xquery *body = text_query_pos(n, field_prefix(n->field), cheap != B_INSET);
+        gw_xquery *body = NULL;
+        if (cheap == B_RANKED && db) {
+            /* the weights of the whole chain (an AND of its terms weighs what the phrase
+             * does), the matching by its cover (fewer position lists, same documents) */
+            size_t idx[COVER_MAX_CHARS];
+            if (phrase_cover(n, field_prefix(n->field), db, idx)) {
+                gw_xquery *w = text_query_pos(n, field_prefix(n->field), 0);
+                gw_xquery *m = text_query_bool(n, field_prefix(n->field), db);
+                gw_xquery *m0 = gw_xquery_scale(m, 0);
+                gw_xquery_free(m);
+                gw_xquery *v[2] = {w, m0};
+                body = combine_free(GW_OP_AND, v, 2, 0);
+            }
+        }
+        if (!body) body = text_query_pos(n, field_prefix(n->field), cheap != B_INSET);
         if (n->field != GW_QF_BODY || neg) return body;
         /* title boost: the same phrase in the title adds weight */
         gw_xquery *title = text_query(n, GW_PREFIX_TITLE);
@@ -1347,6 +1361,12 @@ gw_xquery *gw_query_part_query(const gw_query *q, size_t i)
 gw_xquery *gw_query_build(const gw_query *q)
 {
     gw_xquery *x = q->root ? build(q->root, 0, B_RANKED, NULL) : NULL;
+    return x ? x : gw_xquery_all();
+}
+
+gw_xquery *gw_query_build_ranked(const gw_query *q, gw_db *db)
+{
+    gw_xquery *x = q->root ? build(q->root, 0, B_RANKED, db) : NULL;
     return x ? x : gw_xquery_all();
 }
 

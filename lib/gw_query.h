@@ -67,6 +67,11 @@ gw_xquery *gw_query_build(const gw_query *q);
  * Caller frees with gw_xquery_free. Never NULL. */
 gw_xquery *gw_query_build_bool(const gw_query *q, gw_db *db);
 
+/* gw_query_build's matches and weights, cheaper to match: a phrase that has a cover (see
+ * gw_query_build_bool) is matched by the cover and weighed by all its terms. db (may be
+ * NULL: then exactly gw_query_build) gives the term frequencies. Caller frees. */
+gw_xquery *gw_query_build_ranked(const gw_query *q, gw_db *db);
+
 /* The weights of gw_query_build without its matching work, for ranking documents already
  * known to match (the matches of gw_query_build_bool, given to the search as
  * accept_ids): phrases under ANDs become ANDs of their terms (Xapian weighs a phrase as

@@ -545,7 +545,7 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
 {
     gw_db *db = s->db;
     int has_text = gq != NULL;
-    gw_xquery *xq = has_text ? gw_query_build(gq) : gw_xquery_all();
+    gw_xquery *xq = has_text ? gw_query_build_ranked(gq, db) : gw_xquery_all();
     /* the same documents, for the facet pass: no weights, the cheapest phrase form */
     gw_xquery *bq = has_text ? gw_query_build_bool(gq, db) : gw_xquery_all();
     /* request filters */
