@@ -108,6 +108,15 @@ def run(tmp):
     db = os.path.join(tmp, "db")
     ok(index(d, db), "indexer builds the test database")
 
+    # --- the three ways a query is matched rank alike: with facets the page is ranked
+    # inside the facet pass's matches (phrases without positions), without facets by the
+    # query with its phrases matched by their bigram cover, uncollapsed in one pass
+    for q in ('"生态文明示范区"', "生态文明示范区", '"重复转载检测"', "会议强调 排序专用词"):
+        runs = [sj(db, q, *extra) for extra in ((), ("--no-facets",), ("--no-collapse",),
+                                                ("--no-collapse", "--no-facets"))]
+        ranked = [[(h["id"], h["score"]) for h in x["hits"]] for x in runs]
+        ok(ranked[0] == ranked[1] and ranked[2] == ranked[3] and ranked[0],
+           "%s: the same hits and weights with and without facets: %s" % (q, ranked[0][:3]))
     # --- ranking
     r = sj(db, "生态文明示范区")
     paths = [h["path"] for h in r["hits"]]
