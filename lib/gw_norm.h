@@ -77,7 +77,8 @@ void gw_norm_text_free(gw_norm_text *t);
  *         and decomposed Latin, stay whole).
  *   sep:  everything else — space, controls, NUL, punctuation, symbols, and U+FFFD (the
  *         decoder's replacement for bad bytes: a damaged character must not glue its
- *         neighbours into a phrase). Separators create a position gap.
+ *         neighbours into a phrase). A run of separators takes one position and is a
+ *         term of its own (gw_token.h, GW_TOK_SEP).
  * All three are table look-ups for the BMP; thread-safe. */
 enum gw_norm_class { GW_CLASS_SEP = 0, GW_CLASS_HAN = 1, GW_CLASS_WORD = 2 };
 int gw_norm_class(uint32_t cp);   /* a gw_norm_class; needs gw_norm_init() done */
