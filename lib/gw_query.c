@@ -1165,12 +1165,10 @@ static size_t phrase_cover(const qnode *n, const char *prefix, gw_db *db, size_t
     return k;
 }
 
-/* Matches exactly what text_query(n, prefix) matches (n without verify), without weights,
- * as cheaply as possible. */
-static gw_xquery *text_query_bool(const qnode *n, const char *prefix, gw_db *db)
+/* The ordered phrase of n's bigrams idx[0..k) (a cover from phrase_cover) within their
+ * span. */
+static gw_xquery *cover_query(const qnode *n, const char *prefix, const size_t *idx, size_t k)
 {
-    size_t idx[COVER_MAX_CHARS], k = phrase_cover(n, prefix, db, idx);
-    if (!k) return text_query(n, prefix);
     size_t pl = strlen(prefix);
     char **terms = gw_xcalloc(k, sizeof *terms);
     size_t *lens = gw_xcalloc(k, sizeof *lens);
@@ -1187,6 +1185,14 @@ static gw_xquery *text_query_bool(const qnode *n, const char *prefix, gw_db *db)
     free(terms);
     free(lens);
     return r;
+}
+
+/* Matches exactly what text_query(n, prefix) matches (n without verify), without weights,
+ * as cheaply as possible. */
+static gw_xquery *text_query_bool(const qnode *n, const char *prefix, gw_db *db)
+{
+    size_t idx[COVER_MAX_CHARS], k = phrase_cover(n, prefix, db, idx);
+    return k ? cover_query(n, prefix, idx, k) : text_query(n, prefix);
 }
 
 static gw_xquery *combine_free(int op, gw_xquery **v, size_t n, unsigned window)
@@ -1219,10 +1225,10 @@ static gw_xquery *build(const qnode *n, int neg, int cheap, gw_db *db)
         if (cheap == B_RANKED && db) {
             /* the weights of the whole chain (an AND of its terms weighs what the phrase
              * does), the matching by its cover (fewer position lists, same documents) */
-            size_t idx[COVER_MAX_CHARS];
-            if (phrase_cover(n, field_prefix(n->field), db, idx)) {
+            size_t idx[COVER_MAX_CHARS], k = phrase_cover(n, field_prefix(n->field), db, idx);
+            if (k) {
                 gw_xquery *w = text_query_pos(n, field_prefix(n->field), 0);
-                gw_xquery *m = text_query_bool(n, field_prefix(n->field), db);
+                gw_xquery *m = cover_query(n, field_prefix(n->field), idx, k);
                 gw_xquery *m0 = gw_xquery_scale(m, 0);
                 gw_xquery_free(m);
                 gw_xquery *v[2] = {w, m0};

@@ -680,12 +680,12 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
         r->total = gw_mset_estimated(m);
         r->total_is_exact = lb == ub;
         if (r->total_is_exact) r->total = lb;
-        unsigned nkeys = 0, nkeyless = 0, nseen = 0;
+        unsigned nkeys = 0, nkeyless = 0;
         /* only when the facet pass saw every match (a single term's count is known
          * without looking at them all) */
         int exact_similar = fm && gw_mset_lower_bound(fm) == gw_mset_upper_bound(fm) &&
                             gw_mset_distinct_seen(fm) == gw_mset_lower_bound(fm) &&
-                            gw_mset_distinct(fm, &nkeys, &nkeyless, &nseen);
+                            gw_mset_distinct(fm, &nkeys, &nkeyless);
         if (exact_similar) {
             /* every match seen: one result per key, one per document without a key */
             r->total = nkeys + nkeyless;

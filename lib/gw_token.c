@@ -31,6 +31,36 @@ static gw_span span_of(const gw_norm_text *t, size_t a, size_t b)
     return s;
 }
 
+/* Reads the run of class cls that starts at i and returns the index after it (*next: the
+ * class found there, K_SEP at the end). Appends its code points to term from *k on while
+ * whole ones fit within max bytes, never a NUL (terms are C strings on the query side):
+ * after the first that does not fit, nothing more — the term is the run's longest
+ * prefix that fits. */
+static size_t read_run(const gw_norm_text *t, size_t i, int cls, char *term, size_t *k,
+                       size_t max, int *next)
+{
+    int full = 0;
+    *next = K_SEP;
+    for (; i < t->n; i++) {
+        int c = kind_of(t->cp[i]);
+        if (c != cls) {
+            *next = c;
+            break;
+        }
+        if (full)
+            continue;
+        char enc[4];
+        size_t m = t->cp[i] ? gw_utf8_encode(t->cp[i], enc) : 0;
+        if (m && *k + m <= max) {
+            memcpy(term + *k, enc, m);
+            *k += m;
+        } else {
+            full = 1;
+        }
+    }
+    return i;
+}
+
 int gw_token_run(const gw_norm_text *t, uint32_t first_pos, gw_token_fn fn, void *ctx,
                  uint32_t *next_pos)
 {
@@ -61,58 +91,20 @@ int gw_token_run(const gw_norm_text *t, uint32_t first_pos, gw_token_fn fn, void
             i++;
             prev = K_HAN;
             cur = next;
-        } else if (cur == K_WORD) {
-            size_t a = i, k = 0;
-            int full = 0, next = K_SEP;
-            for (; i < n; i++) {
-                next = kind_of(t->cp[i]);
-                if (next != K_WORD)
-                    break;
-                if (!full) {
-                    char enc[4];
-                    size_t m = gw_utf8_encode(t->cp[i], enc);
-                    if (k + m <= GW_TOKEN_MAX_WORD) {
-                        memcpy(term + k, enc, m);
-                        k += m;
-                    } else {
-                        full = 1; /* keep the longest prefix of whole code points */
-                    }
-                }
-            }
-            if (i == n)
-                next = K_SEP;
-            if ((rc = fn(ctx, GW_TOK_WORD, term, k, pos, span_of(t, a, i - 1))) != 0)
-                goto out;
-            pos++;
-            prev = K_WORD;
-            cur = next;
         } else {
-            size_t a = i, k = 0;
-            int full = 0, next = K_SEP;
-            term[k++] = GW_TOKEN_SEP_MARK;
-            for (; i < n; i++) {
-                next = kind_of(t->cp[i]);
-                if (next != K_SEP)
-                    break;
-                if (!full && t->cp[i] == 0) {
-                    full = 1; /* terms are C strings on the query side: cut before NUL */
-                } else if (!full) {
-                    char enc[4];
-                    size_t m = gw_utf8_encode(t->cp[i], enc);
-                    if (k + m <= 1 + GW_TOKEN_MAX_SEP) {
-                        memcpy(term + k, enc, m);
-                        k += m;
-                    } else {
-                        full = 1;
-                    }
-                }
+            /* a word, or a run of separators: one position, one term */
+            int cls = cur, next;
+            size_t a = i, k = 0, max = GW_TOKEN_MAX_WORD;
+            if (cls == K_SEP) {
+                term[k++] = GW_TOKEN_SEP_MARK;
+                max = 1 + GW_TOKEN_MAX_SEP;
             }
-            if (i == n)
-                next = K_SEP;
-            if ((rc = fn(ctx, GW_TOK_SEP, term, k, pos, span_of(t, a, i - 1))) != 0)
+            i = read_run(t, i, cls, term, &k, max, &next);
+            if ((rc = fn(ctx, cls == K_SEP ? GW_TOK_SEP : GW_TOK_WORD, term, k, pos,
+                         span_of(t, a, i - 1))) != 0)
                 goto out;
             pos++;
-            prev = K_SEP;
+            prev = cls;
             cur = next;
         }
     }

@@ -949,7 +949,7 @@ std::shared_ptr<const facet_table> build_table(Xapian::Database &xdb, Xapian::va
 /* The table of slot for db's current revision, built on first use (or taken from
  * another handle on the same revision); NULL when tables cannot be used (writable
  * handle, sharded or remote database). */
-const facet_table *facet_table_for(gw_db *db, Xapian::valueno slot)
+std::shared_ptr<const facet_table> facet_table_for(gw_db *db, Xapian::valueno slot)
 {
     if (db->wdb || db->no_tables)
         return NULL;
@@ -960,7 +960,7 @@ const facet_table *facet_table_for(gw_db *db, Xapian::valueno slot)
     }
     for (const auto &t : db->ftables)
         if (t->slot == slot)
-            return t.get();
+            return t;
     try {
         std::pair<std::string, Xapian::valueno> key(db->db->get_uuid(), slot);
         Xapian::rev rev = db->db->get_revision();
@@ -989,7 +989,7 @@ const facet_table *facet_table_for(gw_db *db, Xapian::valueno slot)
             }
         }
         db->ftables.push_back(t);
-        return t.get();
+        return t;
     } catch (const Xapian::Error &) {
         /* remote shards have no value streams here: count per document */
         db->no_tables = true;
@@ -1085,7 +1085,7 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
         const facet_table *tabs[GW_MAX_FACETS];
         bool tables = opts->n_facets > 0;
         for (unsigned f = 0; f < opts->n_facets && tables; f++)
-            tables = (tabs[f] = facet_table_for(db, opts->facet_slots[f])) != NULL;
+            tables = (tabs[f] = facet_table_for(db, opts->facet_slots[f]).get()) != NULL;
         std::unique_ptr<TablesSpy> tspy(new TablesSpy());
         for (unsigned f = 0; f < opts->n_facets; f++) {
             if (tables) {
@@ -1096,12 +1096,9 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
             }
         }
         std::shared_ptr<const facet_table> dtab;
-        if (opts->distinct_slot >= 0 && facet_table_for(db, (Xapian::valueno)opts->distinct_slot)) {
-            for (const auto &t : db->ftables)
-                if (t->slot == (Xapian::valueno)opts->distinct_slot)
-                    dtab = t;
-            tspy->dtab = dtab.get();
-        }
+        if (opts->distinct_slot >= 0)
+            dtab = facet_table_for(db, (Xapian::valueno)opts->distinct_slot);
+        tspy->dtab = dtab.get();
         tspy->collect = opts->collect_docids != 0;
         if (tspy->nf || tspy->dtab || tspy->collect)
             enq.add_matchspy(tspy.get());
@@ -1279,11 +1276,10 @@ extern "C" unsigned gw_mset_distinct_seen(const gw_mset *m)
     return m->distinct ? (unsigned)m->distinct_ids.size() : 0;
 }
 
-extern "C" int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *n_without,
-                                unsigned *n_seen)
+extern "C" int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *n_without)
 {
     if (!m->distinct) {
-        *n_values = *n_without = *n_seen = 0;
+        *n_values = *n_without = 0;
         return 0;
     }
     /* one pass and a bit per value (a sort would cost more than the match's spy) */
@@ -1300,7 +1296,6 @@ extern "C" int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *
     }
     *n_values = nv;
     *n_without = none;
-    *n_seen = (unsigned)v.size();
     return 1;
 }
 

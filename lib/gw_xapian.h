@@ -300,15 +300,13 @@ size_t gw_mset_facet_count(const gw_mset *m, unsigned f);
 const char *gw_mset_facet_value(const gw_mset *m, unsigned f, size_t j, size_t *len);
 unsigned gw_mset_facet_freq(const gw_mset *m, unsigned f, size_t j);
 
-/* With opts->distinct_slot: 1 and the number of distinct non-empty values among the
- * matches looked at (*n_values), of those matches without a value (*n_without), and of
- * the matches looked at (*n_seen: all of them only if it equals the lower bound, which
- * Xapian may know exactly without looking, e.g. for one term); 0 when not counted (no
- * table: writable, sharded or remote database). */
-int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *n_without,
-                     unsigned *n_seen);
-/* The *n_seen of gw_mset_distinct alone, without its work (0 when not counted). */
+/* With opts->distinct_slot: how many matches the search looked at (all of them only if
+ * that equals the lower bound, which Xapian may know exactly without looking, e.g. for
+ * one term); 0 when not counted (no table: writable, sharded or remote database). */
 unsigned gw_mset_distinct_seen(const gw_mset *m);
+/* With opts->distinct_slot: 1 and the number of distinct non-empty values among those
+ * matches (*n_values) and of those without a value (*n_without); 0 when not counted. */
+int gw_mset_distinct(const gw_mset *m, unsigned *n_values, unsigned *n_without);
 /* With opts->distinct_slot: how many of the matches looked at have this value (0 if
  * none, or not counted). */
 unsigned gw_mset_distinct_freq(const gw_mset *m, const char *value, size_t len);
