@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import platform
+import statistics
 import random
 import re
 import shutil
@@ -1180,31 +1181,52 @@ def score(qs, answers):
     return res
 
 
-def latency(engine, qs, passes):
-    cl = engine.client()
+def latency(engines, qs, passes):
+    """Single-client latency of every engine in `engines` (name -> started engine), measured
+    interleaved: each query is sent to every engine in turn (in a rotating order) before
+    the next query, so the engines share the machine's load of the moment — these machines
+    are shared, and an engine measured a few minutes after another could meet a different
+    load. Each query's figure is the median of its `passes` samples (one preemption of the
+    client or the server does not count); p50 and p99 per kind are taken over those
+    per-query medians. p99 over every raw sample is kept beside them (`raw_p99_ms`)."""
+    cls = {name: eng.client() for name, eng in engines.items()}
+    names = list(engines)
     r = random.Random(5)
     order = list(range(len(qs)))
-    per = collections.defaultdict(list)
-    errors = collections.Counter()
+    samples = {name: collections.defaultdict(list) for name in names}
+    errors = {name: collections.Counter() for name in names}
+    turn = 0
     for _ in range(passes):
         r.shuffle(order)
         for i in order:
-            t0 = time.perf_counter()
-            try:
-                st = cl.page(qs[i]["terms"])
-            except Exception:  # noqa: BLE001
-                st = None
-                cl.close()
-                cl = engine.client()
-            if st != 200:
-                errors[st] += 1
-                continue
-            per[qs[i]["kind"]].append((time.perf_counter() - t0) * 1000.0)
-    cl.close()
-    if errors:
-        log(f"{engine.name}: {sum(errors.values())} error answers during the latency passes: "
-            f"{dict(errors)}")
-    return {k: {"p50_ms": pct(v, 50), "p99_ms": pct(v, 99), "n": len(v)} for k, v in per.items()}
+            turn += 1
+            for k in range(len(names)):
+                name = names[(turn + k) % len(names)]
+                t0 = time.perf_counter()
+                try:
+                    st = cls[name].page(qs[i]["terms"])
+                except Exception:  # noqa: BLE001
+                    st = None
+                    cls[name].close()
+                    cls[name] = engines[name].client()
+                if st != 200:
+                    errors[name][st] += 1
+                    continue
+                samples[name][i].append((time.perf_counter() - t0) * 1000.0)
+    out = {}
+    for name in names:
+        cls[name].close()
+        if errors[name]:
+            log(f"{name}: {sum(errors[name].values())} error answers during the latency passes: "
+                f"{dict(errors[name])}")
+        per, raw = collections.defaultdict(list), collections.defaultdict(list)
+        for i, v in samples[name].items():
+            per[qs[i]["kind"]].append(statistics.median(v))
+            raw[qs[i]["kind"]].extend(v)
+        out[name] = {k: {"p50_ms": pct(v, 50), "p99_ms": pct(v, 99), "n": len(v),
+                         "raw_p99_ms": pct(raw[k], 99), "samples": len(raw[k])}
+                     for k, v in per.items()}
+    return out
 
 
 def _load_proc(engine, qs, nthreads, start, duration, offset, outq):
@@ -1532,6 +1554,7 @@ def main():
     makers = {"gongwen": lambda: Gongwen(ctx), "sphinx": lambda: Sphinx(ctx),
               "groonga": lambda: Groonga(ctx), "sqlite": lambda: Sqlite(ctx),
               "omega": lambda: Omega(ctx, a.omega_sample)}
+    running = {}  # started engines, measured together below
     for name in wanted:
         eng = makers[name]()
         ER = R["engines"].setdefault(name, {"note": eng.note, "in_process": not eng.server})
@@ -1561,9 +1584,28 @@ def main():
                 ER["quality"] = score(qs, ans)
                 log(f"{name}: {ER['quality']['_all']['exact']}/{len(qs)} queries answered exactly")
                 ER["answers"] = [sorted(x) if x is not None else None for x in ans]
-                log(f"{name}: latency, {a.passes} passes, one client, first page")
-                ER["latency"] = latency(eng, qs, a.passes)
-                ER["load"] = {}
+                running[name] = eng
+            except BaseException:
+                eng.stop()
+                raise
+        except Exception as e:  # noqa: BLE001
+            log(f"*** {name}: FAILED: {e} — the run goes on without it")
+            ER["failed"] = str(e)
+            try:
+                eng.stop()
+            except Exception:  # noqa: BLE001
+                pass
+
+    try:
+        if running:
+            log(f"latency: {a.passes} passes, one client, first page, engines interleaved "
+                f"per query ({', '.join(running)})")
+            for name, v in latency(running, qs, a.passes).items():
+                R["engines"][name]["latency"] = v
+        for name, eng in running.items():
+            ER = R["engines"][name]
+            ER["load"] = {}
+            try:
                 for c in clients:
                     log(f"{name}: {c} concurrent clients for {a.duration:.0f} s")
                     ER["load"][str(c)] = load(eng, qs, c, a.duration)
@@ -1571,14 +1613,14 @@ def main():
                     log(f"{name}: {c} clients: {L['qps']:.0f} q/s, p99 {L['p99_ms']:.1f} ms"
                         + (f", {L['errors']} ERROR answers {L['error_codes']} (not counted)"
                            if L["errors"] else ""))
-            finally:
-                eng.stop()
-                log(f"{name}: stopped")
-        except Exception as e:  # noqa: BLE001
-            log(f"*** {name}: FAILED: {e} — the run goes on without it")
-            ER["failed"] = str(e)
+            except Exception as e:  # noqa: BLE001
+                log(f"*** {name}: load test FAILED: {e}")
+                ER["failed"] = str(e)
+    finally:
+        for name, eng in running.items():
             try:
                 eng.stop()
+                log(f"{name}: stopped")
             except Exception:  # noqa: BLE001
                 pass
 
