@@ -1195,27 +1195,36 @@ def latency(engines, qs, passes):
     order = list(range(len(qs)))
     samples = {name: collections.defaultdict(list) for name in names}
     errors = {name: collections.Counter() for name in names}
+    live = list(names)
     turn = 0
     for _ in range(passes):
         r.shuffle(order)
         for i in order:
             turn += 1
-            for k in range(len(names)):
-                name = names[(turn + k) % len(names)]
+            for name in [live[(turn + k) % len(live)] for k in range(len(live))]:
                 t0 = time.perf_counter()
                 try:
                     st = cls[name].page(qs[i]["terms"])
                 except Exception:  # noqa: BLE001
                     st = None
                     cls[name].close()
-                    cls[name] = engines[name].client()
+                    try:
+                        cls[name] = engines[name].client()
+                    except Exception as e:  # noqa: BLE001
+                        # the engine is gone: the others go on without it
+                        log(f"*** {name}: no connection during the latency passes ({e})")
+                        live.remove(name)
+                        cls[name] = None
                 if st != 200:
                     errors[name][st] += 1
                     continue
                 samples[name][i].append((time.perf_counter() - t0) * 1000.0)
+            if not live:
+                break
     out = {}
     for name in names:
-        cls[name].close()
+        if cls[name] is not None:
+            cls[name].close()
         if errors[name]:
             log(f"{name}: {sum(errors[name].values())} error answers during the latency passes: "
                 f"{dict(errors[name])}")
