@@ -825,6 +825,75 @@ extern "C" gw_xquery *gw_xquery_scale(const gw_xquery *q, double factor)
     }
 }
 
+namespace {
+/* Every docid from 1 to the database's last one except a sorted list (see
+ * gw_xquery_all_except). The list is shared, read-only, between clones. */
+class AllExceptSource : public Xapian::PostingSource {
+  public:
+    explicit AllExceptSource(std::shared_ptr<const std::vector<Xapian::docid>> v)
+        : ids(std::move(v))
+    {
+        set_maxweight(0);
+    }
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return last > ids->size() ? (Xapian::doccount)(last - ids->size()) : 0;
+    }
+    Xapian::doccount get_termfreq_max() const override { return last; }
+    void init(const Xapian::Database &db) override
+    {
+        last = db.get_lastdocid();
+        cur = 0;
+        idx = 0;
+    }
+    void next(double) override
+    {
+        ++cur;
+        settle();
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        if (did <= cur)
+            return;
+        cur = did;
+        settle();
+    }
+    bool at_end() const override { return cur > last; }
+    Xapian::docid get_docid() const override { return cur; }
+    double get_weight() const override { return 0; }
+    AllExceptSource *clone() const override { return new AllExceptSource(ids); }
+    std::string name() const override { return std::string(); } /* not serialisable */
+
+  private:
+    /* moves cur past the listed ids at and after it */
+    void settle()
+    {
+        const std::vector<Xapian::docid> &v = *ids;
+        if (idx < v.size() && v[idx] < cur)
+            idx = (size_t)(std::lower_bound(v.begin() + (std::ptrdiff_t)idx, v.end(), cur) -
+                           v.begin());
+        while (idx < v.size() && v[idx] == cur) {
+            ++cur;
+            ++idx;
+        }
+    }
+    std::shared_ptr<const std::vector<Xapian::docid>> ids;
+    Xapian::docid last = 0, cur = 0;
+    size_t idx = 0;
+};
+} // namespace
+
+extern "C" gw_xquery *gw_xquery_all_except(const gw_docid *ids, size_t n)
+{
+    try {
+        auto v = std::make_shared<std::vector<Xapian::docid>>(ids, ids + n);
+        return wrap(Xapian::Query((new AllExceptSource(std::move(v)))->release()));
+    } catch (...) {
+        die_exception("gw_xquery_all_except");
+    }
+}
+
 extern "C" gw_xquery *gw_xquery_wildcard(const char *prefix, unsigned max_expansion)
 {
     try {

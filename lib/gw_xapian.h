@@ -228,6 +228,12 @@ gw_xquery *gw_xquery_all(void);
 gw_xquery *gw_xquery_none(void);
 /* Multiplies the weight of q by factor (>= 0). */
 gw_xquery *gw_xquery_scale(const gw_xquery *q, double factor);
+/* Every document EXCEPT ids[0..n) (strictly increasing; copied), without weight. As the
+ * right side of GW_OP_AND_NOT it restricts a query to those documents, and Xapian then
+ * weighs only them (a MatchDecider sees each candidate after its weight was computed).
+ * Only on that side: Xapian 1.4 counts a posting source among a document's matching
+ * parts for the relevance percentage whatever its weight factor, except under AND_NOT. */
+gw_xquery *gw_xquery_all_except(const gw_docid *ids, size_t n);
 /* Terms whose names start with prefix, ORed (e.g. all bigrams beginning with a character);
  * at most max_expansion terms, the most frequent ones (0 = unlimited). */
 gw_xquery *gw_xquery_wildcard(const char *prefix, unsigned max_expansion);

@@ -995,6 +995,58 @@ START_TEST(test_query_ops)
 }
 END_TEST
 
+/* gw_xquery_all_except on the right of AND_NOT: exactly the listed documents among a
+ * query's matches, with the query's own weights and percentages. */
+START_TEST(test_query_all_except)
+{
+    gw_db *db = corpus();
+    gw_xquery *alpha = T("alpha"), *delta = T("delta");
+    gw_xquery *s[2] = {alpha, delta};
+    gw_xquery *q = gw_xquery_combine(GW_OP_AND_MAYBE, s, 2, 0); /* 1 2 4 5; delta lifts 2 */
+    gw_search_opts o = GW_SEARCH_OPTS_INIT;
+    o.limit = 100;
+    gw_mset *all = run(db, q, &o);
+    ck_assert_uint_eq(gw_mset_size(all), 4);
+    ck_assert_uint_eq(gw_mset_docid(all, 0), 2);
+    static const struct {
+        gw_docid ids[6];
+        size_t n;
+        unsigned want;
+    } cases[] = {
+        {{2, 4}, 2, B(2) | B(4)},
+        {{1, 2}, 2, B(1) | B(2)},                  /* consecutive, from the first docid */
+        {{5, 6}, 2, B(5)},                          /* up to the last docid (6 is no match) */
+        {{3}, 1, 0},                                /* listed, but not a match */
+        {{0}, 0, 0},                                /* nothing listed */
+        {{1, 2, 3, 4, 5, 6}, 6, B(1) | B(2) | B(4) | B(5)},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        gw_xquery *ex = gw_xquery_all_except(cases[c].ids, cases[c].n);
+        gw_xquery *v[2] = {q, ex};
+        gw_xquery *r = gw_xquery_combine(GW_OP_AND_NOT, v, 2, 0);
+        ck_assert_msg(matchset(db, r) == cases[c].want, "case %zu: %#x, want %#x", c,
+                      matchset(db, r), cases[c].want);
+        gw_mset *m = run(db, r, &o);
+        for (size_t i = 0; i < gw_mset_size(m); i++) {
+            size_t j = 0;
+            while (gw_mset_docid(all, j) != gw_mset_docid(m, i)) j++;
+            ck_assert_double_eq_tol(gw_mset_weight(m, i), gw_mset_weight(all, j), 1e-9);
+            /* with the best document among them, the percentages are the query's own */
+            if (cases[c].want & B(2))
+                ck_assert_int_eq(gw_mset_percent(m, i), gw_mset_percent(all, j));
+        }
+        gw_mset_free(m);
+        gw_xquery_free(r);
+        gw_xquery_free(ex);
+    }
+    gw_mset_free(all);
+    gw_xquery_free(q);
+    gw_xquery_free(alpha);
+    gw_xquery_free(delta);
+    gw_db_close(db);
+}
+END_TEST
+
 START_TEST(test_query_values_misc)
 {
     gw_db *db = corpus();
@@ -1390,6 +1442,7 @@ static Suite *xapian_suite(void)
     tcase_add_test(tc, test_modified);
     tcase_add_test(tc, test_query_phrase);
     tcase_add_test(tc, test_query_ops);
+    tcase_add_test(tc, test_query_all_except);
     tcase_add_test(tc, test_query_values_misc);
     tcase_add_test(tc, test_search_paging_sort);
     tcase_add_test(tc, test_search_collapse_facets);
