@@ -663,13 +663,9 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
             unsigned flb = gw_mset_lower_bound(fm);
             if (nid && flb == gw_mset_upper_bound(fm) && nid == flb) {
                 gw_xquery_free(xq);
-                /* only the matches are weighed: the AND of a phrase's terms alone can
-                 * have many more candidates (9,305 for the 1,348 matches of
-                 * "属机关党建工作"), each weighed before a decider could refuse it */
-                gw_xquery *v[2] = {gw_query_build_inset(gq), gw_xquery_all_except(ids, nid)};
-                xq = gw_xquery_combine(GW_OP_AND_NOT, v, 2, 0);
-                gw_xquery_free(v[0]);
-                gw_xquery_free(v[1]);
+                xq = gw_query_build_inset(gq);
+                /* only these are weighed: the AND of a phrase's terms alone can have many
+                 * more candidates (9,305 for the 1,348 matches of "属机关党建工作") */
                 o.accept_ids = ids;
                 o.n_accept_ids = nid;
             }

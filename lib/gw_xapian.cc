@@ -826,8 +826,13 @@ extern "C" gw_xquery *gw_xquery_scale(const gw_xquery *q, double factor)
 }
 
 namespace {
-/* Every docid from 1 to the database's last one except a sorted list (see
- * gw_xquery_all_except). The list is shared, read-only, between clones. */
+/* Every docid from 1 to the database's last one except a sorted list: as the right side
+ * of AND_NOT, it restricts a query to the listed documents before Xapian weighs any
+ * (opts->accept_ids). Only there: Xapian 1.4 counts a posting source among a document's
+ * matching parts for the relevance percentage whatever its weight factor
+ * (ExternalPostList::count_matching_subqs), except on the right of AND_NOT. Its docids
+ * are those of one database: a combined database runs it on each shard with the
+ * shard's own docids. The list is shared, read-only, between clones. */
 class AllExceptSource : public Xapian::PostingSource {
   public:
     explicit AllExceptSource(std::shared_ptr<const std::vector<Xapian::docid>> v)
@@ -883,16 +888,6 @@ class AllExceptSource : public Xapian::PostingSource {
     size_t idx = 0;
 };
 } // namespace
-
-extern "C" gw_xquery *gw_xquery_all_except(const gw_docid *ids, size_t n)
-{
-    try {
-        auto v = std::make_shared<std::vector<Xapian::docid>>(ids, ids + n);
-        return wrap(Xapian::Query((new AllExceptSource(std::move(v)))->release()));
-    } catch (...) {
-        die_exception("gw_xquery_all_except");
-    }
-}
 
 extern "C" gw_xquery *gw_xquery_wildcard(const char *prefix, unsigned max_expansion)
 {
@@ -1132,8 +1127,25 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
         return NULL;
     }
     try {
+        /* A combined database hands spies and deciders each shard's own docids, which
+         * several shards share: docid lists are only meaningful on one database. */
+        bool one_db = db->db->size() == 1;
+        if (opts->accept_ids && !one_db) {
+            gw_err_set(err, GW_EINVAL, "accept_ids on a combined database (its shards "
+                                       "number their documents apart)");
+            return NULL;
+        }
         Xapian::Enquire enq(*db->db);
-        enq.set_query(q->q);
+        if (opts->accept_ids) {
+            /* only the accepted documents are weighed (the decider below stays as the
+             * guarantee) */
+            auto v = std::make_shared<std::vector<Xapian::docid>>(
+                opts->accept_ids, opts->accept_ids + opts->n_accept_ids);
+            Xapian::Query others((new AllExceptSource(std::move(v)))->release());
+            enq.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, q->q, others));
+        } else {
+            enq.set_query(q->q);
+        }
         if (opts->bm25_k1 > 0 || opts->bm25_b > 0) {
             double k1 = opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2;
             double b = opts->bm25_b > 0 ? opts->bm25_b : 0.75;
@@ -1168,7 +1180,7 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
         if (opts->distinct_slot >= 0)
             dtab = facet_table_for(db, (Xapian::valueno)opts->distinct_slot);
         tspy->dtab = dtab.get();
-        tspy->collect = opts->collect_docids != 0;
+        tspy->collect = opts->collect_docids != 0 && one_db;
         if (tspy->nf || tspy->dtab || tspy->collect)
             enq.add_matchspy(tspy.get());
         std::unique_ptr<AcceptDecider> accept;

@@ -228,12 +228,6 @@ gw_xquery *gw_xquery_all(void);
 gw_xquery *gw_xquery_none(void);
 /* Multiplies the weight of q by factor (>= 0). */
 gw_xquery *gw_xquery_scale(const gw_xquery *q, double factor);
-/* Every document EXCEPT ids[0..n) (strictly increasing; copied), without weight. As the
- * right side of GW_OP_AND_NOT it restricts a query to those documents, and Xapian then
- * weighs only them (a MatchDecider sees each candidate after its weight was computed).
- * Only on that side: Xapian 1.4 counts a posting source among a document's matching
- * parts for the relevance percentage whatever its weight factor, except under AND_NOT. */
-gw_xquery *gw_xquery_all_except(const gw_docid *ids, size_t n);
 /* Terms whose names start with prefix, ORed (e.g. all bigrams beginning with a character);
  * at most max_expansion terms, the most frequent ones (0 = unlimited). */
 gw_xquery *gw_xquery_wildcard(const char *prefix, unsigned max_expansion);
@@ -264,7 +258,10 @@ typedef struct gw_search_opts {
     const gw_docid *accept_ids; /* non-NULL: only these documents (increasing ids, borrowed
                                  for the call) may be returned or counted: a second pass
                                  over the known matches of a first one can then rank with
-                                 a cheaper superset query */
+                                 a cheaper superset query; the others are skipped
+                                 before they are weighed (weights and percentages stay
+                                 the query's own). One database only: GW_EINVAL on a
+                                 combined one (its shards number documents apart) */
     size_t n_accept_ids;
     int distinct_slot;        /* >= 0: count the matches looked at per value of this slot
                                  (gw_mset_distinct), e.g. the near-duplicate key: the
@@ -320,7 +317,8 @@ unsigned gw_mset_distinct_freq(const gw_mset *m, const char *value, size_t len);
 /* With opts->collect_docids: the ids of the matches the search looked at (all of them
  * when lower bound == upper bound), increasing; *n their number. Borrowed, valid until
  * gw_mset_free. NULL, *n = 0 without collect_docids or when the database cannot tell
- * (remote shards): check *n against the bounds before relying on it. */
+ * (a combined database: its shards number their documents apart; remote shards): check
+ * *n against the bounds before relying on it. */
 const gw_docid *gw_mset_docids(const gw_mset *m, size_t *n);
 
 /* Facets of a read-only handle on one local database are counted from a table

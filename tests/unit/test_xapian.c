@@ -995,9 +995,10 @@ START_TEST(test_query_ops)
 }
 END_TEST
 
-/* gw_xquery_all_except on the right of AND_NOT: exactly the listed documents among a
- * query's matches, with the query's own weights and percentages. */
-START_TEST(test_query_all_except)
+/* opts->accept_ids: exactly the listed documents among a query's matches, with the
+ * query's own weights and percentages. A combined database hands each shard's own docids
+ * to spies and deciders: there, no docid list is collected and none is accepted. */
+START_TEST(test_search_accept_ids)
 {
     gw_db *db = corpus();
     gw_xquery *alpha = T("alpha"), *delta = T("delta");
@@ -1017,17 +1018,16 @@ START_TEST(test_query_all_except)
         {{1, 2}, 2, B(1) | B(2)},                  /* consecutive, from the first docid */
         {{5, 6}, 2, B(5)},                          /* up to the last docid (6 is no match) */
         {{3}, 1, 0},                                /* listed, but not a match */
-        {{0}, 0, 0},                                /* nothing listed */
         {{1, 2, 3, 4, 5, 6}, 6, B(1) | B(2) | B(4) | B(5)},
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-        gw_xquery *ex = gw_xquery_all_except(cases[c].ids, cases[c].n);
-        gw_xquery *v[2] = {q, ex};
-        gw_xquery *r = gw_xquery_combine(GW_OP_AND_NOT, v, 2, 0);
-        ck_assert_msg(matchset(db, r) == cases[c].want, "case %zu: %#x, want %#x", c,
-                      matchset(db, r), cases[c].want);
-        gw_mset *m = run(db, r, &o);
+        gw_search_opts a = o;
+        a.accept_ids = cases[c].ids;
+        a.n_accept_ids = cases[c].n;
+        gw_mset *m = run(db, q, &a);
+        unsigned got = 0;
         for (size_t i = 0; i < gw_mset_size(m); i++) {
+            got |= B(gw_mset_docid(m, i));
             size_t j = 0;
             while (gw_mset_docid(all, j) != gw_mset_docid(m, i)) j++;
             ck_assert_double_eq_tol(gw_mset_weight(m, i), gw_mset_weight(all, j), 1e-9);
@@ -1035,14 +1035,38 @@ START_TEST(test_query_all_except)
             if (cases[c].want & B(2))
                 ck_assert_int_eq(gw_mset_percent(m, i), gw_mset_percent(all, j));
         }
+        ck_assert_msg(got == cases[c].want, "case %zu: %#x, want %#x", c, got, cases[c].want);
+        ck_assert_uint_eq(gw_mset_lower_bound(m), __builtin_popcount(cases[c].want));
         gw_mset_free(m);
-        gw_xquery_free(r);
-        gw_xquery_free(ex);
     }
     gw_mset_free(all);
     gw_xquery_free(q);
     gw_xquery_free(alpha);
     gw_xquery_free(delta);
+    gw_db_close(db);
+
+    /* combined: s1's documents are 1 and 3, s2's is 2 */
+    gw_err err;
+    two_shards();
+    const char *paths[2] = {tpath("s1"), tpath("s2")};
+    db = gw_db_open_many(paths, 2, &err);
+    ck_assert_msg(db != NULL, "%s", err.msg);
+    q = T("shared"); /* 1 and 2; each is docid 1 of its own shard */
+    gw_search_opts a = o;
+    a.collect_docids = 1;
+    gw_mset *m = run(db, q, &a);
+    ck_assert_uint_eq(gw_mset_size(m), 2);
+    size_t nid = 99;
+    gw_mset_docids(m, &nid);
+    ck_assert_uint_eq(nid, 0); /* cannot tell: no list to trust */
+    gw_mset_free(m);
+    gw_docid only2[1] = {2};
+    a = o;
+    a.accept_ids = only2;
+    a.n_accept_ids = 1;
+    ck_assert_ptr_null(gw_db_search(db, q, &a, &err));
+    ck_assert_int_eq(err.code, GW_EINVAL);
+    gw_xquery_free(q);
     gw_db_close(db);
 }
 END_TEST
@@ -1442,7 +1466,7 @@ static Suite *xapian_suite(void)
     tcase_add_test(tc, test_modified);
     tcase_add_test(tc, test_query_phrase);
     tcase_add_test(tc, test_query_ops);
-    tcase_add_test(tc, test_query_all_except);
+    tcase_add_test(tc, test_search_accept_ids);
     tcase_add_test(tc, test_query_values_misc);
     tcase_add_test(tc, test_search_paging_sort);
     tcase_add_test(tc, test_search_collapse_facets);
