@@ -1061,22 +1061,6 @@ std::shared_ptr<const facet_table> facet_table_for(gw_db *db, Xapian::valueno sl
     }
 }
 
-/* opts->accept_ids. A decider and not a FILTER over a posting source: Xapian's weights
- * stay exactly those of the query alone (a posting-source FILTER was measured to change
- * the weights the AND_MAYBE boosts add). */
-class AcceptDecider : public Xapian::MatchDecider {
-  public:
-    AcceptDecider(const gw_docid *v, size_t n) : ids(v), n_ids(n) {}
-    bool operator()(const Xapian::Document &doc) const override
-    {
-        return std::binary_search(ids, ids + n_ids, (gw_docid)doc.get_docid());
-    }
-
-  private:
-    const gw_docid *ids;
-    size_t n_ids;
-};
-
 /* Everything the search counts or keeps per match, in one spy (one call per match
  * instead of one per job; Xapian calls each spy through a virtual call):
  *  - facet counts through the tables: an array increment per match instead of reading
@@ -1127,7 +1111,7 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
         return NULL;
     }
     try {
-        /* A combined database hands spies and deciders each shard's own docids, which
+        /* A combined database hands spies each shard's own docids, which
          * several shards share: docid lists are only meaningful on one database. */
         bool one_db = db->db->size() == 1;
         if (opts->accept_ids && !one_db) {
@@ -1137,8 +1121,8 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
         }
         Xapian::Enquire enq(*db->db);
         if (opts->accept_ids) {
-            /* only the accepted documents are weighed (the decider below stays as the
-             * guarantee) */
+            /* Only the accepted documents are matched, and so weighed: a MatchDecider
+             * would see every candidate after its weight was computed. */
             auto v = std::make_shared<std::vector<Xapian::docid>>(
                 opts->accept_ids, opts->accept_ids + opts->n_accept_ids);
             Xapian::Query others((new AllExceptSource(std::move(v)))->release());
@@ -1183,13 +1167,9 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
         tspy->collect = opts->collect_docids != 0 && one_db;
         if (tspy->nf || tspy->dtab || tspy->collect)
             enq.add_matchspy(tspy.get());
-        std::unique_ptr<AcceptDecider> accept;
-        if (opts->accept_ids)
-            accept.reset(new AcceptDecider(opts->accept_ids, opts->n_accept_ids));
         bool fast = true;
         try {
-            m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least, NULL,
-                                   accept.get());
+            m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
         } catch (const Xapian::UnimplementedError &) {
             if (!opts->n_facets && !opts->collect_docids)
                 throw;
@@ -1242,8 +1222,7 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
                 vspies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[f]));
                 enq.add_matchspy(vspies.back().get());
             }
-            m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least, NULL,
-                                   accept.get());
+            m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
             for (unsigned f = 0; f < opts->n_facets; f++) {
                 const Xapian::ValueCountMatchSpy &spy = *vspies[f];
                 std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;

@@ -261,7 +261,8 @@ typedef struct gw_search_opts {
                                  a cheaper superset query; the others are skipped
                                  before they are weighed (weights and percentages stay
                                  the query's own). One database only: GW_EINVAL on a
-                                 combined one (its shards number documents apart) */
+                                 combined one (its shards number documents apart);
+                                 a local one (the restriction is not serialisable) */
     size_t n_accept_ids;
     int distinct_slot;        /* >= 0: count the matches looked at per value of this slot
                                  (gw_mset_distinct), e.g. the near-duplicate key: the

@@ -57,8 +57,9 @@ static void worker_free(void *p)
     free(w);
 }
 
-/* Searchers opened by sd_searcher_probe for the workers, with the identity of the path
- * when each was opened (so that a switch in between is still seen). */
+/* A searcher with the identity of its path and the server's generation when it was
+ * opened (open_noted), so that a switch in between is still seen: the spares that
+ * sd_searcher_probe opens for the workers, and each worker's fresh opens. */
 typedef struct spare {
     gw_searcher *s;
     struct stat st;
@@ -131,10 +132,10 @@ static int identity_changed(const sd_worker *w, const struct stat *st)
            st->st_mtim.tv_nsec != w->mtime.tv_nsec;
 }
 
-/* Makes ns (opened from cfg's database, whose identity was st) w's searcher. */
-static void adopt(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_searcher *ns,
-                  int have_st, const struct stat *st, unsigned generation)
+/* Makes sp's searcher (opened from cfg's database, see open_noted) w's searcher. */
+static void adopt(sd_worker *w, sd_server *srv, const gw_config *cfg, const spare *sp)
 {
+    gw_searcher *ns = sp->s;
     int first = w->s == NULL;
     gw_searcher_close(w->s);
     w->s = ns;
@@ -142,11 +143,11 @@ static void adopt(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_searche
         free(w->path);
         w->path = gw_xstrdup(cfg->database);
     }
-    if (have_st)
-        remember_identity(w, st);
+    if (sp->have_st)
+        remember_identity(w, &sp->st);
     else
         memset(&w->mtime, 0, sizeof w->mtime), w->ino = 0, w->dev = 0;
-    w->generation = generation;
+    w->generation = sp->generation;
     unsigned long rev = gw_db_revision(gw_searcher_db(ns), NULL);
     if (!first) {
         atomic_fetch_add_explicit(&srv->metrics.reopens, 1, memory_order_relaxed);
@@ -156,18 +157,25 @@ static void adopt(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_searche
     w->epoch++;
 }
 
+/* Opens cfg's database into *out with the identity of its path and the generation at
+ * that moment. stat before opening: if the stub is switched in between, the next check
+ * sees a different identity and opens again, never the other way round. */
+static int open_noted(sd_server *srv, const gw_config *cfg, spare *out, gw_err *err)
+{
+    out->generation = atomic_load(&srv->generation);
+    out->have_st = stat(cfg->database, &out->st) == 0;
+    out->s = gw_searcher_open(cfg->database, err);
+    return out->s ? GW_OK : err ? err->code : GW_EIO;
+}
+
 /* Opens cfg's database afresh into w (replacing what it had only on success). */
 static int open_fresh(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_err *err)
 {
-    struct stat st;
-    /* stat before opening: if the stub is switched in between, the next check sees a
-     * different identity and opens again, never the other way round. */
-    unsigned generation = atomic_load(&srv->generation);
-    int have_st = stat(cfg->database, &st) == 0;
-    gw_searcher *ns = gw_searcher_open(cfg->database, err);
-    if (!ns)
-        return err ? err->code : GW_EIO;
-    adopt(w, srv, cfg, ns, have_st, &st, generation);
+    spare sp;
+    int rc = open_noted(srv, cfg, &sp, err);
+    if (rc != GW_OK)
+        return rc;
+    adopt(w, srv, cfg, &sp);
     return GW_OK;
 }
 
@@ -210,7 +218,7 @@ sd_worker *sd_worker_get(sd_server *srv, const gw_config *cfg, gw_err *err)
     }
     spare sp;
     if (!w->s && take_spare(srv, &sp)) {
-        adopt(w, srv, cfg, sp.s, sp.have_st, &sp.st, sp.generation);
+        adopt(w, srv, cfg, &sp);
         /* checked long ago: the first request looks at the path and the revision */
         w->checked = now - SD_FRESH_INTERVAL;
         refresh(w, srv, cfg, now);
@@ -278,10 +286,7 @@ void sd_searcher_probe(sd_server *srv)
     if (want > SD_MAX_DAEMONS) want = SD_MAX_DAEMONS;
     for (size_t i = 0; i < want; i++) {
         spare sp;
-        sp.generation = atomic_load(&srv->generation);
-        sp.have_st = stat(cfg->database, &sp.st) == 0;
-        sp.s = gw_searcher_open(cfg->database, &err);
-        if (!sp.s) {
+        if (open_noted(srv, cfg, &sp, &err) != GW_OK) {
             if (i == 0)
                 sd_log(SD_LOG_WARN, "database %s: %s; answering 503 until it can be opened",
                        cfg->database, err.msg);
