@@ -20,7 +20,7 @@ PORT ?= 8080
 
 CC ?= cc
 CXX ?= c++
-PKGS := libmicrohttpd opencc uchardet libutf8proc friso jansson inih libxml-2.0
+PKGS := libmicrohttpd opencc uchardet libutf8proc friso jansson inih libxml-2.0 liblz4
 
 ifeq ($(V),1)
 Q :=

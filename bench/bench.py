@@ -39,7 +39,7 @@ sys.path.insert(0, HERE)
 import mysqlproto  # noqa: E402
 
 LEXICON = "/usr/share/friso/dict/UTF-8/lex-main.lex"  # Debian package friso-dict
-PKGS = "libmicrohttpd opencc uchardet libutf8proc friso jansson inih libxml-2.0"
+PKGS = "libmicrohttpd opencc uchardet libutf8proc friso jansson inih libxml-2.0 liblz4"
 KINDS = ["char1", "char2", "word", "phrase", "and2", "and3", "trad_for_simp",
          "simp_for_trad", "pinyin", "fullwidth", "latin_han", "common", "rare", "zero"]
 KIND_DOC = {

@@ -8,7 +8,7 @@
  *   make build/libgongwen.a
  *   cc -O2 -D_GNU_SOURCE -Ilib bench/pipeline_speed.c build/libgongwen.a \
  *      $(pkg-config --libs libmicrohttpd opencc uchardet libutf8proc friso jansson inih \
- *      libxml-2.0) $(xapian-config --libs) -lstdc++ -lpthread -lm -o build/pipeline_speed
+ *      libxml-2.0 liblz4) $(xapian-config --libs) -lstdc++ -lpthread -lm -o build/pipeline_speed
  *   build/pipeline_speed corpus/0*.txt
  * Prints one line per stage: "<stage>: N MB in S s = X MB/s" (S is CPU seconds of the
  * one thread doing the work). */

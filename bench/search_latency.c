@@ -23,7 +23,7 @@
  * Build (against the tree's library):
  *   make build/libgongwen.a && cc -std=c11 -O2 -g -D_GNU_SOURCE -Ilib -Ibuild/gen \
  *     -o build/search_latency bench/search_latency.c build/libgongwen.a \
- *     $(pkg-config --libs libutf8proc friso jansson opencc uchardet inih libxml-2.0) \
+ *     $(pkg-config --libs libutf8proc friso jansson opencc uchardet inih libxml-2.0 liblz4) \
  *     $(xapian-config --libs) -lstdc++ -lpthread -lm
  */
 #ifndef _GNU_SOURCE

@@ -84,7 +84,7 @@ char *gw_buf_steal(gw_buf *b, size_t *len)
     return p;
 }
 
-size_t gw_utf8_next(const char *s, size_t len, uint32_t *cp)
+size_t gw_utf8_next_any(const char *s, size_t len, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
     unsigned c = u[0];

@@ -37,8 +37,29 @@ char *gw_buf_steal(gw_buf *b, size_t *len);
 
 /* Decodes one UTF-8 sequence at s[0..len). Returns its length in bytes (1-4) and sets *cp;
  * on an invalid or truncated sequence returns 1 and sets *cp = 0xFFFD.
- * len must be > 0. */
-size_t gw_utf8_next(const char *s, size_t len, uint32_t *cp);
+ * len must be > 0.
+ * Inline for the two cases that make up nearly all of our text (ASCII, and the 3-byte
+ * sequences of the BMP that hold every Han character): snippets, cleaning and indexing
+ * decode every character of every document. Everything else goes to gw_utf8_next_any. */
+size_t gw_utf8_next_any(const char *s, size_t len, uint32_t *cp);
+static inline size_t gw_utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    if (u[0] >= 0xE0 && u[0] <= 0xEF && len >= 3 && (u[1] & 0xC0) == 0x80 &&
+        (u[2] & 0xC0) == 0x80) {
+        uint32_t v = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) |
+                     (uint32_t)(u[2] & 0x3F);
+        if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) {
+            *cp = v;
+            return 3;
+        }
+    }
+    return gw_utf8_next_any(s, len, cp);
+}
 /* Encodes cp into out (at least 4 bytes); returns the byte count. */
 size_t gw_utf8_encode(uint32_t cp, char *out);
 /* 1 if s[0..len) is entirely valid UTF-8 (no surrogates, no overlongs), else 0. */

@@ -8,6 +8,8 @@
 #include "gw_token.h"
 
 #include <jansson.h>
+#include <limits.h>
+#include <lz4.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,10 @@
 #define UID_MAX 240
 /* Long paths keep this many leading bytes (readable in term listings) before the hash. */
 #define UID_KEEP 200
+
+/* The text value: a format byte, the length as 4 bytes little-endian, the block. */
+#define TEXT_LZ4 'L'
+#define TEXT_HEAD 5
 
 /* Longest prefix we use ("XS", "XD") + longest term (a word or a bigram). */
 #define TERM_BUF (4 + GW_TOKEN_MAX_WORD + 8)
@@ -192,6 +198,42 @@ static json_t *json_text(const char *s, size_t n)
     return j;
 }
 
+/* The text value (gw_index.h, GW_SLOT_TEXT) of (s, n): valid UTF-8 as the data's strings
+ * are (an invalid byte, which a gw_doc should not hold, becomes U+FFFD). Xapian leaves a
+ * value as it is: no zlib on top of the block. */
+static int set_text(gw_xdoc *out, const char *s, size_t n, gw_err *err)
+{
+    gw_buf clean = {0};
+    if (!gw_utf8_valid(s, n)) {
+        for (size_t i = 0; i < n;) {
+            uint32_t cp;
+            i += gw_utf8_next(s + i, n - i, &cp);
+            gw_buf_put_utf8(&clean, cp);
+        }
+        s = clean.data;
+        n = clean.len;
+    }
+    if (n > (size_t)LZ4_MAX_INPUT_SIZE) {
+        gw_buf_free(&clean);
+        return gw_err_set(err, GW_EINVAL, "text of %zu bytes: more than can be stored (%d)",
+                          n, LZ4_MAX_INPUT_SIZE);
+    }
+    int bound = LZ4_compressBound((int)n);
+    char *v = gw_xmalloc(TEXT_HEAD + (size_t)bound);
+    v[0] = TEXT_LZ4;
+    for (int i = 0; i < 4; i++)
+        v[1 + i] = (char)((n >> (8 * i)) & 0xFF);
+    int c = LZ4_compress_default(s, v + TEXT_HEAD, (int)n, bound);
+    gw_buf_free(&clean);
+    if (c <= 0) {
+        free(v);
+        return gw_err_set(err, GW_EINTERNAL, "cannot compress a text of %zu bytes", n);
+    }
+    gw_xdoc_set_value(out, GW_SLOT_TEXT, v, TEXT_HEAD + (size_t)c);
+    free(v);
+    return GW_OK;
+}
+
 static const char *str_or_empty(const char *s)
 {
     return s ? s : "";
@@ -291,11 +333,17 @@ int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_e
     json_object_set_new(o, "source", json_text(source, strlen(source)));
     json_object_set_new(o, "docno", json_text(docno, strlen(docno)));
     json_object_set_new(o, "encoding", json_text(doc->encoding, elen));
-    json_object_set_new(o, "text", json_text(text, text_len));
     char *data = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (!data)
         return gw_err_set(err, GW_EINTERNAL, "gw_index_build: cannot serialize the data");
+    if (text_len) {
+        int r = set_text(out, text, text_len, err);
+        if (r != GW_OK) {
+            free(data);
+            return r;
+        }
+    }
     gw_xdoc_set_data(out, data, strlen(data));
     free(data);
     gw_err_clear(err);
@@ -372,6 +420,54 @@ static char *field(json_t *o, const char *key, size_t *len)
     return c;
 }
 
+int gw_stored_text(const gw_xdoc *doc, gw_buf *out, gw_err *err)
+{
+    gw_buf_reset(out);
+    size_t vl;
+    const char *v = doc ? gw_xdoc_value(doc, GW_SLOT_TEXT, &vl) : NULL;
+    if (!v || vl == 0) {
+        gw_err_clear(err);
+        return GW_OK;
+    }
+    if (vl < TEXT_HEAD || v[0] != TEXT_LZ4 || vl - TEXT_HEAD > (size_t)INT_MAX)
+        return gw_err_set(err, GW_ECORRUPT, "stored text: not an LZ4 block");
+    size_t n = 0;
+    for (int i = 0; i < 4; i++)
+        n |= (size_t)(unsigned char)v[1 + i] << (8 * i);
+    if (n > (size_t)LZ4_MAX_INPUT_SIZE)
+        return gw_err_set(err, GW_ECORRUPT, "stored text: length %zu out of range", n);
+    char *dst = gw_buf_reserve(out, n + 1);
+    int got = LZ4_decompress_safe(v + TEXT_HEAD, dst, (int)(vl - TEXT_HEAD), (int)n);
+    if (got < 0 || (size_t)got != n) {
+        gw_buf_reset(out);
+        return gw_err_set(err, GW_ECORRUPT, "stored text: a damaged LZ4 block (%zu bytes "
+                          "announced)", n);
+    }
+    out->len = n;
+    dst[n] = '\0';
+    gw_err_clear(err);
+    return GW_OK;
+}
+
+int gw_stored_load(const gw_xdoc *doc, gw_stored *out, gw_err *err)
+{
+    size_t dl;
+    const char *data = doc ? gw_xdoc_data(doc, &dl) : NULL;
+    int r = gw_stored_parse(data, dl, out, err);
+    if (r != GW_OK)
+        return r;
+    gw_buf t = {0};
+    r = gw_stored_text(doc, &t, err);
+    if (r != GW_OK) {
+        gw_buf_free(&t);
+        gw_stored_free(out);
+        return r;
+    }
+    free(out->text);
+    out->text = gw_buf_steal(&t, &out->text_len);
+    return GW_OK;
+}
+
 int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err)
 {
     if (!out)
@@ -392,7 +488,8 @@ int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err)
     out->source = field(o, "source", NULL);
     out->docno = field(o, "docno", NULL);
     out->encoding = field(o, "encoding", NULL);
-    out->text = field(o, "text", &out->text_len);
+    out->text = gw_xstrdup(""); /* in GW_SLOT_TEXT since layout 3: gw_stored_load */
+    out->text_len = 0;
     json_decref(o);
     gw_err_clear(err);
     return GW_OK;

@@ -28,12 +28,15 @@
  *   GW_SLOT_MTIME, GW_SLOT_SIZE  decimal strings (incremental runs)
  *   GW_SLOT_HASH    hex content hash of the file's bytes (incremental runs)
  *   GW_SLOT_YEAR    "YYYY" (facet)
- * Data: a JSON object {"path","title","date","source","docno","encoding","text"} where
- *   text is the cleaned original text (snippets are drawn on it).
+ *   GW_SLOT_TEXT    the cleaned original text (snippets are drawn on it), compressed:
+ *                   "L", its length in bytes (4 bytes, little-endian), an LZ4 block;
+ *                   unset for an empty text (see gw_stored_text)
+ * Data: a JSON object {"path","title","date","source","docno","encoding"}.
  */
 #ifndef GW_INDEX_H
 #define GW_INDEX_H
 
+#include "gw_buf.h"
 #include "gw_doc.h"
 #include "gw_err.h"
 #include "gw_norm.h"
@@ -57,7 +60,8 @@ enum gw_slot {
     GW_SLOT_MTIME = 3,
     GW_SLOT_SIZE = 4,
     GW_SLOT_HASH = 5,
-    GW_SLOT_YEAR = 6
+    GW_SLOT_YEAR = 6,
+    GW_SLOT_TEXT = 7
 };
 
 /* Title terms count this many times in the body space: a title hit outranks a passing
@@ -82,15 +86,26 @@ int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_e
  * does not fit (Xapian terms are limited to 245 bytes; longer paths are hashed). */
 size_t gw_index_uid_term(const char *relpath, char *buf, size_t bufsize);
 
-/* The stored fields of a document, parsed from its data. All strings are owned by the
- * struct (free with gw_stored_free), never NULL. */
+/* The stored fields of a document. All strings are owned by the struct (free with
+ * gw_stored_free), never NULL; a field the document lacks reads as "". */
 typedef struct gw_stored {
     char *path, *title, *date, *source, *docno, *encoding, *text;
     size_t text_len;
 } gw_stored;
 
+/* All stored fields of doc: its data's and its text (gw_stored_text). GW_ECORRUPT when
+ * either is unreadable. */
+int gw_stored_load(const gw_xdoc *doc, gw_stored *out, gw_err *err);
+/* The fields of a document's data alone (text stays "": it is not in the data). */
 int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err);
 void gw_stored_free(gw_stored *s);
+
+/* The stored text of doc, decompressed into out (its content replaced; out->data
+ * NUL-terminated unless the text is empty and out was never used; out->len its length).
+ * An LZ4 block decompresses ~10x as fast as the zlib Xapian applies to document data,
+ * and every hit of every page reads one. GW_ECORRUPT (out emptied) when the value is not
+ * a block of the announced length. */
+int gw_stored_text(const gw_xdoc *doc, gw_buf *out, gw_err *err);
 
 /* Near-duplicate key of a normalized body (16 hex digits + NUL into out[17]); "" when the
  * body holds no Han or word character. Exact equality is what Xapian's collapse needs, so
@@ -105,8 +120,9 @@ void gw_index_dupkey(const gw_norm_text *body, char out[17]);
 /* The layout this build writes and reads, kept in the database's metadata. Bumped when
  * an index written by an older build would be searched wrongly by this one:
  *   1  (no key) the first layout
- *   2  separator runs are positioned terms (GW_TOK_SEP): phrases across punctuation */
-#define GW_INDEX_LAYOUT 2
+ *   2  separator runs are positioned terms (GW_TOK_SEP): phrases across punctuation
+ *   3  the text is stored LZ4-compressed in GW_SLOT_TEXT, no longer in the data */
+#define GW_INDEX_LAYOUT 3
 #define GW_INDEX_LAYOUT_KEY "gongwen.layout"
 
 /* Checks db's layout: GW_OK when it is GW_INDEX_LAYOUT or db holds no document yet (a

@@ -281,13 +281,21 @@ int gw_norm_is_word(uint32_t cp)
 
 /* ---- whole texts ----------------------------------------------------------------------- */
 
-static void grow(gw_norm_text *t, size_t need)
+/* keep: the first t->n entries must survive (growing mid-run); else the old content is
+ * dropped, which spares realloc copying it when a reused buffer meets a longer text. */
+static void grow(gw_norm_text *t, size_t need, int keep)
 {
     if (need <= t->cap)
         return;
     size_t cap = t->cap ? t->cap : 64;
     while (cap < need)
         cap *= 2;
+    if (!keep) {
+        free(t->cp);
+        free(t->orig);
+        t->cp = NULL;
+        t->orig = NULL;
+    }
     t->cp = gw_xrealloc(t->cp, cap * sizeof *t->cp);
     t->orig = gw_xrealloc(t->orig, cap * sizeof *t->orig);
     t->cap = cap;
@@ -297,20 +305,28 @@ void gw_norm_run(const char *utf8, size_t len, size_t base, gw_norm_text *out)
 {
     pthread_once(&init_once, build_tables);
     const unsigned char *u = (const unsigned char *)utf8;
-    unsigned fired = 0;
     size_t n = 0, i = 0;
     /* Most text maps one character to one, and Chinese text has 3 bytes per character:
      * size for that (each entry is 20 bytes, so sizing for 1 byte per character would
      * triple the memory of a big Chinese file); grow geometrically when ASCII or an
      * expansion needs more (checked per character, which is a compare). */
-    grow(out, len / 3 + GW_NORM_MAX);
+    grow(out, len / 3 + GW_NORM_MAX, 0);
     uint32_t *cp = out->cp;
     gw_span *orig = out->orig;
+    /* Locals for everything the loop updates, none of them address-taken: the stores to
+     * cp[] and orig[] would otherwise make the compiler reload out->cap and keep fired and
+     * c in memory (this loop runs over every character of every hit's text). The table
+     * entries' fired bits sit at a fixed place, so OR-ing whole entries and extracting the
+     * bits once at the end gives the same as extracting them per character. */
+    size_t cap = out->cap;
+    uint32_t any_e = 0;
+    unsigned fired = 0;
     while (i < len) {
-        if (out->cap - n < GW_NORM_MAX) {
-            grow(out, n + GW_NORM_MAX + (len - i) / 3);
+        if (cap - n < GW_NORM_MAX) {
+            grow(out, n + GW_NORM_MAX + (len - i) / 3, 1);
             cp = out->cp;
             orig = out->orig;
+            cap = out->cap;
         }
         uint32_t c = u[i];
         size_t k = 1;
@@ -324,13 +340,15 @@ void gw_norm_run(const char *utf8, size_t len, size_t base, gw_norm_text *out)
                     k = 1;
                 }
             } else {
-                k = gw_utf8_next(utf8 + i, len - i, &c);
+                uint32_t d;
+                k = gw_utf8_next_any(utf8 + i, len - i, &d);
+                c = d;
             }
         }
         if (c < 0x10000) {
             uint32_t e = bmp_map[c];
             size_t m = (e >> E_COUNT_SHIFT) & 31;
-            fired |= (e >> E_FIRED_SHIFT) & 7;
+            any_e |= e;
             if (m == 1) {
                 cp[n] = e & E_CP_MASK;
                 orig[n].off = base + i;
@@ -347,7 +365,9 @@ void gw_norm_run(const char *utf8, size_t len, size_t base, gw_norm_text *out)
             }
         } else {
             uint32_t tmp[GW_NORM_MAX];
-            size_t m = map_slow(c, tmp, &fired);
+            unsigned f = 0;
+            size_t m = map_slow(c, tmp, &f);
+            fired |= f;
             for (size_t j = 0; j < m; j++) {
                 cp[n] = tmp[j];
                 orig[n].off = base + i;
@@ -357,6 +377,7 @@ void gw_norm_run(const char *utf8, size_t len, size_t base, gw_norm_text *out)
         }
         i += k;
     }
+    fired |= (any_e >> E_FIRED_SHIFT) & 7;
     out->n = n;
     out->fired = fired;
 }

@@ -20,8 +20,8 @@
 /* Queries that need checking against the text look at this many candidates at most. */
 #define VERIFY_CAP 100000
 /* ... and check all of them only up to this many; beyond, enough for the page. Checking
- * loads (zlib), reads (sview_read) and normalizes the stored text: ~180,000 instructions
- * per report of the benchmark corpus (~515,000 with jansson), ~35-50 us on a loaded
+ * reads the stored fields (sview_read), decompresses the stored text (LZ4) and normalizes
+ * it: ~150,000 instructions per report of the benchmark corpus, ~30-40 us on a loaded
  * 2-core machine. A phrase across punctuation whose candidates hold few or no exact
  * matches still checks every candidate (thousands for two common words): see
  * docs/decisions.md, "Search speed". */
@@ -138,15 +138,16 @@ static char *xstrn(const char *s, size_t n) { return gw_xstrndup(s ? s : "", s ?
 /* ---- stored data, read fast ------------------------------------------------------------------- */
 
 /* gw_stored_parse (jansson) builds a tree and copies every string twice: ~350,000
- * instructions for a 9 KB report, 68% of the work of checking a candidate against its text
- * (a punctuation phrase checks hundreds to thousands of them) and ~1 ms of every page of 10
- * hits. The stored data is a flat JSON object of strings (docs/index-format.md §6): this
+ * instructions for a 9 KB report when the text was in the data (layout 2), 68% of the work
+ * of checking a candidate against its text and ~1 ms of every page of 10 hits. The stored
+ * data is a flat JSON object of strings (docs/index-format.md §6; the text has its own
+ * value since layout 3, gw_stored_text): this
  * reads exactly that, decoding into one reusable buffer, and declines anything else
  * (another value type, invalid UTF-8, a raw control character, a lone surrogate, trailing
  * garbage), which then goes through gw_stored_parse — so whatever both accept reads the
  * same, and whatever this declines behaves as before. */
-enum { SF_PATH, SF_TITLE, SF_DATE, SF_SOURCE, SF_DOCNO, SF_TEXT, SF_N };
-static const char *const sf_name[SF_N] = {"path", "title", "date", "source", "docno", "text"};
+enum { SF_PATH, SF_TITLE, SF_DATE, SF_SOURCE, SF_DOCNO, SF_N };
+static const char *const sf_name[SF_N] = {"path", "title", "date", "source", "docno"};
 
 typedef struct sview {
     gw_buf buf;         /* decoded strings, each NUL-terminated (reused across documents) */
@@ -320,12 +321,25 @@ static int sview_read(sview *v, const char *data, size_t len)
  * candidate and hit (gw_norm_run reuses a gw_norm_text's memory). */
 typedef struct scratch {
     sview sv;
+    gw_buf text; /* the stored text (gw_stored_text) */
     gw_norm_text body, title, source, docno;
 } scratch;
+
+/* The stored text of doc into c->text; "" when it has none or it is unreadable. */
+static const char *load_text(const gw_xdoc *doc, scratch *c, size_t *len)
+{
+    if (gw_stored_text(doc, &c->text, NULL) != GW_OK || !c->text.data) {
+        *len = 0;
+        return "";
+    }
+    *len = c->text.len;
+    return c->text.data;
+}
 
 static void scratch_free(scratch *c)
 {
     gw_buf_free(&c->sv.buf);
+    gw_buf_free(&c->text);
     gw_norm_text_free(&c->body);
     gw_norm_text_free(&c->title);
     gw_norm_text_free(&c->source);
@@ -349,8 +363,6 @@ static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned
         date = c->sv.s[SF_DATE];
         source = c->sv.s[SF_SOURCE];
         docno = c->sv.s[SF_DOCNO];
-        text = c->sv.s[SF_TEXT];
-        tl = c->sv.n[SF_TEXT];
     } else if (gw_stored_parse(data, dl, &st, NULL) == GW_OK) {
         slow = 1;
         path = st.path;
@@ -358,8 +370,6 @@ static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned
         date = st.date;
         source = st.source;
         docno = st.docno;
-        text = st.text;
-        tl = st.text_len;
     }
     h->path = gw_xstrdup(path);
     h->title = gw_xstrdup(title);
@@ -375,6 +385,7 @@ static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned
         if (slow) gw_stored_free(&st);
         return;
     }
+    text = load_text(doc, c, &tl);
     gw_span *spans = NULL;
     size_t ns = 0;
     if (gq && tl) {
@@ -422,17 +433,19 @@ static int verify_doc(const gw_query *gq, const gw_xdoc *doc, scratch *c)
         title = c->sv.s[SF_TITLE];
         source = c->sv.s[SF_SOURCE];
         docno = c->sv.s[SF_DOCNO];
-        text = c->sv.s[SF_TEXT];
-        tl = c->sv.n[SF_TEXT];
     } else {
         if (gw_stored_parse(data, dl, &st, NULL) != GW_OK) return 0;
         slow = 1;
         title = st.title;
         source = st.source;
         docno = st.docno;
-        text = st.text;
-        tl = st.text_len;
     }
+    if (gw_stored_text(doc, &c->text, NULL) != GW_OK) {
+        if (slow) gw_stored_free(&st);
+        return 0;
+    }
+    text = c->text.data ? c->text.data : "";
+    tl = c->text.len;
     gw_norm_run(text, tl, 0, &c->body);
     gw_norm_run(title, strlen(title), 0, &c->title);
     gw_norm_run(source, strlen(source), 0, &c->source);
@@ -1099,10 +1112,8 @@ gw_docview *gw_searcher_get_doc(gw_searcher *s, const char *id, const char *q, g
             return NULL;
         }
     }
-    size_t dl;
-    const char *data = gw_xdoc_data(d, &dl);
     gw_stored st;
-    if (gw_stored_parse(data, dl, &st, err) != GW_OK) {
+    if (gw_stored_load(d, &st, err) != GW_OK) {
         gw_xdoc_free(d);
         return NULL;
     }

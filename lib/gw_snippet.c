@@ -71,18 +71,20 @@ typedef struct chars {
 
 static void chars_build(const char *text, size_t len, chars *c)
 {
-    c->off = gw_xmalloc((len + 1) * sizeof *c->off);
-    c->cp = gw_xmalloc((len + 1) * sizeof *c->cp);
-    size_t k = 0;
+    size_t *off = gw_xmalloc((len + 1) * sizeof *off);
+    uint32_t *cps = gw_xmalloc((len + 1) * sizeof *cps);
+    size_t k = 0; /* locals: stores through c->off would make the compiler reload c->cp */
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t l = gw_utf8_next(text + i, len - i, &cp);
-        c->off[k] = i;
-        c->cp[k] = cp;
+        off[k] = i;
+        cps[k] = cp;
         k++;
         i += l;
     }
-    c->off[k] = len;
+    off[k] = len;
+    c->off = off;
+    c->cp = cps;
     c->n = k;
 }
 

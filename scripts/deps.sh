@@ -6,7 +6,7 @@ what=${1:-build}
 
 BUILD_PKGS="build-essential pkg-config libxapian-dev xapian-tools libmicrohttpd-dev \
 libopencc-dev opencc libuchardet-dev libutf8proc-dev libfriso-dev friso-dict \
-libjansson-dev libinih-dev libxml2-dev"
+libjansson-dev libinih-dev libxml2-dev liblz4-dev"
 TEST_PKGS="check libsubunit-dev curl python3 chromium chromium-driver fonts-wqy-microhei clang"
 BENCH_PKGS="sphinxsearch groonga-bin sqlite3 xapian-omega wrk time"
 

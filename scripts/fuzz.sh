@@ -6,7 +6,7 @@
 set -euo pipefail
 BUILD=${BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
-PKGS="libmicrohttpd opencc uchardet libutf8proc friso jansson inih libxml-2.0"
+PKGS="libmicrohttpd opencc uchardet libutf8proc friso jansson inih libxml-2.0 liblz4"
 CF="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ilib -I$BUILD/gen $(pkg-config --cflags $PKGS)"
 mkdir -p "$BUILD/lib"
 # Generated sources (lib/gen.mk), made by the same rules as the normal build.

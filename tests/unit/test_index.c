@@ -213,9 +213,8 @@ START_TEST(test_values_data)
     ck_assert_uint_eq(n, 16);
     ck_assert_uint_eq(strspn(key, "0123456789abcdef"), 16);
 
-    const char *data = gw_xdoc_data(x, &n);
     gw_stored s;
-    ck_assert_int_eq(gw_stored_parse(data, n, &s, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_load(x, &s, &err), GW_OK);
     ck_assert_str_eq(s.path, "2023/a.txt");
     ck_assert_str_eq(s.title, "G20 主題報告"); /* the original, not the normalized form */
     ck_assert_str_eq(s.date, "2023-09-18");
@@ -227,7 +226,91 @@ START_TEST(test_values_data)
     gw_stored_free(&s);
     gw_stored_free(&s); /* twice */
     gw_stored_free(NULL);
+
+    /* The text is in its slot, compressed, and not in the data (layout 3). */
+    const char *data = gw_xdoc_data(x, &n);
+    ck_assert_ptr_null(strstr(data, "text"));
+    ck_assert_int_eq(gw_stored_parse(data, n, &s, &err), GW_OK);
+    ck_assert_str_eq(s.text, "");
+    ck_assert_str_eq(s.title, "G20 主題報告");
+    gw_stored_free(&s);
+    const char *tv = gw_xdoc_value(x, GW_SLOT_TEXT, &n);
+    ck_assert_uint_gt(n, 5);
+    ck_assert_int_eq(tv[0], 'L');
+    gw_buf t = {0};
+    ck_assert_int_eq(gw_stored_text(x, &t, &err), GW_OK);
+    ck_assert_uint_eq(t.len, strlen(TEXT));
+    ck_assert_str_eq(t.data, TEXT);
+    gw_buf_free(&t);
     gw_xdoc_free(x);
+}
+END_TEST
+
+/* A damaged text value is an error that says so, never a crash or a wrong text; a buffer
+ * reused across documents holds exactly the last one's text. */
+START_TEST(test_stored_text_damaged)
+{
+    gw_err err;
+    gw_buf t = {0};
+    gw_xdoc *ok = gw_xdoc_new();
+    gw_doc d = make_doc("第一份報告的正文，發(fā)展。", "題", "", "", "", "UTF-8");
+    ck_assert_int_eq(gw_index_build(&d, NULL, ok, &err), GW_OK);
+    size_t n;
+    const char *v = gw_xdoc_value(ok, GW_SLOT_TEXT, &n);
+    char good[512];
+    ck_assert_uint_lt(n, sizeof good);
+    memcpy(good, v, n);
+
+    struct {
+        const char *what;
+        char bytes[64];
+        size_t len;
+    } bad[] = {
+        {"too short for its header", "L\x05", 2},
+        {"an unknown format byte", "Z\x01\x00\x00\x00" "a", 6},
+        {"a block shorter than announced", "L\x40\x00\x00\x00\x10" "abc", 9},
+        {"a length beyond what can be stored", "L\xff\xff\xff\xff\x10" "a", 7},
+        {"garbage after the header", "L\x03\x00\x00\x00\xff\xff\xff\xff", 9},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        gw_xdoc *x = gw_xdoc_new();
+        gw_xdoc_set_data(x, "{\"path\":\"p\"}", 12);
+        gw_xdoc_set_value(x, GW_SLOT_TEXT, bad[i].bytes, bad[i].len);
+        ck_assert_msg(gw_stored_text(x, &t, &err) == GW_ECORRUPT, "%s", bad[i].what);
+        ck_assert_ptr_nonnull(strstr(err.msg, "stored text"));
+        ck_assert_uint_eq(t.len, 0);
+        gw_stored st;
+        ck_assert_msg(gw_stored_load(x, &st, &err) == GW_ECORRUPT, "%s", bad[i].what);
+        gw_xdoc_free(x);
+    }
+    /* the announced length must be the block's: one more or one less is refused */
+    for (int delta = -1; delta <= 1; delta += 2) {
+        char b[512];
+        memcpy(b, good, n);
+        size_t len = (size_t)(unsigned char)b[1] + delta;
+        b[1] = (char)len;
+        gw_xdoc *x = gw_xdoc_new();
+        gw_xdoc_set_value(x, GW_SLOT_TEXT, b, n);
+        ck_assert_int_eq(gw_stored_text(x, &t, &err), GW_ECORRUPT);
+        gw_xdoc_free(x);
+    }
+    /* reuse: a long text, then a short one, then none */
+    ck_assert_int_eq(gw_stored_text(ok, &t, &err), GW_OK);
+    ck_assert_str_eq(t.data, "第一份報告的正文，發(fā)展。");
+    gw_xdoc *s2 = gw_xdoc_new();
+    gw_doc d2 = make_doc("短", "", "", "", "", "UTF-8");
+    ck_assert_int_eq(gw_index_build(&d2, NULL, s2, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_text(s2, &t, &err), GW_OK);
+    ck_assert_str_eq(t.data, "短");
+    ck_assert_uint_eq(t.len, 3);
+    gw_xdoc *none = gw_xdoc_new();
+    ck_assert_int_eq(gw_stored_text(none, &t, &err), GW_OK);
+    ck_assert_uint_eq(t.len, 0);
+    ck_assert_str_eq(t.data, "");
+    gw_xdoc_free(none);
+    gw_xdoc_free(s2);
+    gw_xdoc_free(ok);
+    gw_buf_free(&t);
 }
 END_TEST
 
@@ -247,10 +330,12 @@ START_TEST(test_empty_doc)
     ck_assert_uint_eq(n, 0); /* an empty key never collapses */
     gw_xdoc_value(x, GW_SLOT_HASH, &n);
     ck_assert_uint_eq(n, 0);
-    const char *data = gw_xdoc_data(x, &n);
+    gw_xdoc_value(x, GW_SLOT_TEXT, &n);
+    ck_assert_uint_eq(n, 0); /* no text, no value */
     gw_stored s;
-    ck_assert_int_eq(gw_stored_parse(data, n, &s, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_load(x, &s, &err), GW_OK);
     ck_assert_str_eq(s.text, "");
+    ck_assert_uint_eq(s.text_len, 0);
     ck_assert_str_eq(s.path, "empty.txt");
     gw_stored_free(&s);
     gw_xdoc_free(x);
@@ -282,10 +367,8 @@ START_TEST(test_hostile_text)
     ck_assert_uint_eq(freq("M20231"), 0);
     gw_err err;
     gw_xdoc *x = gw_db_get_doc(db, id, &err);
-    size_t n;
-    const char *data = gw_xdoc_data(x, &n);
     gw_stored s;
-    ck_assert_int_eq(gw_stored_parse(data, n, &s, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_load(x, &s, &err), GW_OK);
     static const char want[] = "发\xEF\xBF\xBD展\0G20";
     ck_assert_uint_eq(s.text_len, sizeof want - 1);
     ck_assert(memcmp(s.text, want, sizeof want - 1) == 0);
@@ -350,12 +433,14 @@ START_TEST(test_stored_parse_errors)
         ck_assert_ptr_null(s.text);
         gw_stored_free(&s);
     }
-    /* Missing or non-string fields read as "". */
-    const char *ok = "{\"title\":3,\"text\":\"t\"}";
+    /* Missing or non-string fields read as ""; a "text" in the data (layout 2 kept the
+     * text there) is not the text: the text is the slot's (gw_stored_load). */
+    const char *ok = "{\"title\":3,\"source\":\"s\",\"text\":\"t\"}";
     ck_assert_int_eq(gw_stored_parse(ok, strlen(ok), &s, &err), GW_OK);
     ck_assert_str_eq(s.title, "");
     ck_assert_str_eq(s.path, "");
-    ck_assert_str_eq(s.text, "t");
+    ck_assert_str_eq(s.source, "s");
+    ck_assert_str_eq(s.text, "");
     gw_stored_free(&s);
     ck_assert_int_eq(gw_stored_parse(NULL, 0, &s, &err), GW_EINVAL);
 }
@@ -451,10 +536,8 @@ START_TEST(test_big_doc)
     gw_err err;
     ck_assert_int_eq(gw_index_build(&d, NULL, x, &err), GW_OK);
     ck_assert_uint_gt(gw_xdoc_term_count(x), 1000);
-    size_t n;
-    const char *data = gw_xdoc_data(x, &n);
     gw_stored st;
-    ck_assert_int_eq(gw_stored_parse(data, n, &st, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_load(x, &st, &err), GW_OK);
     ck_assert_uint_eq(st.text_len, b.len);
     ck_assert(memcmp(st.text, b.data, b.len) == 0);
     ck_assert_str_eq(st.path, "");
@@ -475,6 +558,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_values_data);
     tcase_add_test(tc, test_empty_doc);
     tcase_add_test(tc, test_hostile_text);
+    tcase_add_test(tc, test_stored_text_damaged);
     suite_add_tcase(s, tc);
     TCase *tp = tcase_create("pure");
     tcase_set_timeout(tp, 120);
