@@ -303,13 +303,28 @@ def decode_for_peers(root, meta):
     return texts
 
 
+def fields_for_peers(exe, root, meta):
+    """(source, year) of each file as Gongwen's pipeline finds them (bench/doc_fields.c),
+    for the peers' facets: every engine's sidebar counts the same values. Without the
+    helper every file gets ("", "") and the peers' facets are one empty value."""
+    if not exe:
+        log("corpus: bench/doc_fields.c does not build: the peers' facets count one empty value")
+        return [("", "")] * len(meta)
+    paths = "\n".join(os.path.join(root, m["path"]) for m in meta) + "\n"
+    r = subprocess.run([exe], input=paths.encode(), stdout=subprocess.PIPE, check=True)
+    rows = [tuple(json.loads(l)) for l in r.stdout.decode("utf-8").splitlines()]
+    if len(rows) != len(meta):
+        raise RuntimeError(f"doc_fields: {len(rows)} lines for {len(meta)} files")
+    return rows
+
+
 # ---------------------------------------------------------------------------------------
 # Normalization (the project's own, through bench/normalize.c; Python fallback)
 
 def build_helpers():
-    """Builds bench/work/bin/{normalize,pipeline_speed} against build/libgongwen.a.
+    """Builds bench/work/bin/{normalize,pipeline_full,doc_fields} against build/libgongwen.a.
     Returns {name: path or None}."""
-    out = {"normalize": None, "pipeline_full": None}
+    out = {"normalize": None, "pipeline_full": None, "doc_fields": None}
     bindir = os.path.join(WORK, "bin")
     os.makedirs(bindir, exist_ok=True)
     r = subprocess.run(["make", "--no-print-directory", "-s", "build/libgongwen.a"], cwd=REPO,
@@ -898,12 +913,21 @@ searchd
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(os.path.join(self.dir, "idx"))
         with open(os.path.join(self.dir, "docs.xml"), "w", encoding="utf-8") as fh:
+            # the text again as a string attribute (SNIPPET() needs it: Sphinx 2.2 keeps no
+            # documents), and the source and year to count the facets by
             fh.write('<?xml version="1.0" encoding="utf-8"?>\n<sphinx:docset>\n'
-                     '<sphinx:schema><sphinx:field name="body"/></sphinx:schema>\n')
+                     '<sphinx:schema><sphinx:field name="body"/>'
+                     '<sphinx:attr name="text" type="string"/>'
+                     '<sphinx:attr name="source" type="string"/>'
+                     '<sphinx:attr name="year" type="string"/></sphinx:schema>\n')
             bad = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-            for i, t in zip(self.ctx["ids"], self.ctx["peer_texts"]):
-                fh.write(f'<sphinx:document id="{i + 1}"><body>'
-                         f'{html.escape(bad.sub(" ", t), quote=False)}</body></sphinx:document>\n')
+            page = self.ctx["peer_page"] == "page"
+            for i, t, (src, yr) in zip(self.ctx["ids"], self.ctx["peer_texts"], self.ctx["peer_fields"]):
+                e = html.escape(bad.sub(" ", t), quote=False)
+                fh.write(f'<sphinx:document id="{i + 1}"><body>{e}</body>'
+                         f'<text>{e if page else ""}</text>'
+                         f'<source>{html.escape(bad.sub(" ", src), quote=False)}</source>'
+                         f'<year>{yr}</year></sphinx:document>\n')
             fh.write("</sphinx:docset>\n")
         conf = self._conf()
         rc, dt, rss, err = timed(["indexer", "--config", conf, "--all"],
@@ -922,15 +946,16 @@ searchd
             raise RuntimeError("sphinx searchd did not start (bench/work/engines/sphinx/searchd.out)")
 
     def client(self):
-        return SphinxClient(self.port, len(self.ctx["ids"]))
+        return SphinxClient(self.port, len(self.ctx["ids"]), self.ctx["peer_page"])
 
 
 class SphinxClient:
     SPECIAL = set('()|-!@~"&/^$=<\\\'')
 
-    def __init__(self, port, n):
+    def __init__(self, port, n, mode="page"):
         self.c = mysqlproto.Conn("127.0.0.1", port)
         self.n = max(1000, n)
+        self.mode = mode
 
     def q(self, terms):
         def esc(t):
@@ -938,7 +963,15 @@ class SphinxClient:
         return " ".join('"%s"' % esc(t) for t in terms)
 
     def page(self, terms):
-        self.c.query(f"SELECT id FROM idx WHERE MATCH('{self.q(terms)}') LIMIT 0,10")
+        q = self.q(terms)
+        if self.mode == "ids":
+            self.c.query(f"SELECT id FROM idx WHERE MATCH('{q}') LIMIT 0,10")
+            return 200
+        # the page Gongwen serves: 10 hits with a snippet each, hits by source and by year
+        words = " ".join(terms).replace("\\", "\\\\").replace("'", "\\'")
+        self.c.query_all(f"SELECT id, SNIPPET(text, '{words}') FROM idx WHERE MATCH('{q}') "
+                         "LIMIT 0,10 FACET source ORDER BY COUNT(*) DESC LIMIT 100 "
+                         "FACET year ORDER BY COUNT(*) DESC LIMIT 100")
         return 200
 
     def ids(self, terms):
@@ -969,11 +1002,14 @@ class Groonga(Engine):
         with open(cmds, "w", encoding="utf-8") as fh:
             fh.write("table_create Docs TABLE_HASH_KEY UInt32\n"
                      "column_create Docs body COLUMN_SCALAR LongText\n"
+                     "column_create Docs source COLUMN_SCALAR ShortText\n"
+                     "column_create Docs year COLUMN_SCALAR ShortText\n"
                      "table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram "
                      "--normalizer NormalizerAuto\n")
-            ids, texts = self.ctx["ids"], self.ctx["peer_texts"]
+            ids, texts, fields = self.ctx["ids"], self.ctx["peer_texts"], self.ctx["peer_fields"]
             for k in range(0, len(ids), 1000):
-                vals = [{"_key": i, "body": t} for i, t in zip(ids[k:k + 1000], texts[k:k + 1000])]
+                vals = [{"_key": i, "body": t, "source": f[0], "year": f[1]}
+                        for i, t, f in zip(ids[k:k + 1000], texts[k:k + 1000], fields[k:k + 1000])]
                 fh.write("load --table Docs\n" + json.dumps(vals, ensure_ascii=False) + "\n")
             # the index built after the load (static construction: the fast way)
             fh.write("column_create Terms docs_body COLUMN_INDEX|WITH_POSITION Docs body\n")
@@ -997,21 +1033,27 @@ class Groonga(Engine):
             raise RuntimeError("groonga server did not start")
 
     def client(self):
-        return GroongaClient(self.port)
+        return GroongaClient(self.port, self.ctx["peer_page"])
 
 
 class GroongaClient:
-    def __init__(self, port):
+    def __init__(self, port, mode="page"):
         self.h = Http(port)
+        self.mode = mode
 
     @staticmethod
     def q(terms):
         return " ".join('"%s"' % t.replace("\\", "\\\\").replace('"', '\\"') for t in terms)
 
     def page(self, terms):
-        st, _ = self.h.get("/d/select?" + urllib.parse.urlencode(
-            {"table": "Docs", "match_columns": "body", "query": self.q(terms),
-             "output_columns": "_key,_score", "limit": 10, "sort_keys": "-_score"}))
+        p = {"table": "Docs", "match_columns": "body", "query": self.q(terms),
+             "output_columns": "_key,_score", "limit": 10, "sort_keys": "-_score"}
+        if self.mode == "page":
+            # the page Gongwen serves: 10 hits with a snippet each, hits by source and by year
+            p.update({"output_columns": "_key,_score,snippet_html(body)",
+                      "drilldown": "source,year", "drilldown_limit": 100,
+                      "drilldown_sort_keys": "-_nsubrecs"})
+        st, _ = self.h.get("/d/select?" + urllib.parse.urlencode(p))
         return st
 
     def ids(self, terms):
@@ -1051,12 +1093,13 @@ class Sqlite(Engine):
         csvp = os.path.join(self.dir, "docs.csv")
         with open(csvp, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
-            for t in self.ctx["peer_texts"]:
-                w.writerow([t])
+            for t, (src, yr) in zip(self.ctx["peer_texts"], self.ctx["peer_fields"]):
+                w.writerow([t, src, yr])
         sql = os.path.join(self.dir, "load.sql")
         with open(sql, "w") as fh:
             fh.write("PRAGMA journal_mode=OFF;\nPRAGMA synchronous=OFF;\n"
-                     "CREATE VIRTUAL TABLE docs USING fts5(body, tokenize='trigram');\n"
+                     "CREATE VIRTUAL TABLE docs USING fts5(body, source UNINDEXED, year UNINDEXED, "
+                     "tokenize='trigram');\n"
                      f".mode csv\n.import {csvp} docs\n"
                      "INSERT INTO docs(docs) VALUES('optimize');\n")
         rc, dt, rss, err = timed(["sqlite3", self.db], stdin=sql,
@@ -1069,21 +1112,31 @@ class Sqlite(Engine):
         pass
 
     def client(self):
-        return SqliteClient(self.db)
+        return SqliteClient(self.db, self.ctx["peer_page"])
 
 
 class SqliteClient:
-    def __init__(self, db):
+    def __init__(self, db, mode="page"):
         import sqlite3
         self.c = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        self.mode = mode
 
     @staticmethod
     def q(terms):
         return " AND ".join('"%s"' % t.replace('"', '""') for t in terms)
 
     def page(self, terms):
-        self.c.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10",
-                       (self.q(terms),)).fetchall()
+        q = self.q(terms)
+        if self.mode == "ids":
+            self.c.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10",
+                           (q,)).fetchall()
+            return 200
+        # the page Gongwen serves: 10 hits with a snippet each, hits by source and by year
+        self.c.execute("SELECT rowid, snippet(docs, 0, '<b>', '</b>', '…', 40) FROM docs "
+                       "WHERE docs MATCH ? ORDER BY rank LIMIT 10", (q,)).fetchall()
+        for col in ("source", "year"):
+            self.c.execute(f"SELECT {col}, count(*) FROM docs WHERE docs MATCH ? GROUP BY {col} "
+                           "ORDER BY 2 DESC LIMIT 100", (q,)).fetchall()
         return 200
 
     def ids(self, terms):
@@ -1416,6 +1469,11 @@ def render(R):
     out.append(f"corpus: {c['files']} files, {c['raw_mb']:.1f} MB as stored, "
                f"{c['decoded_mb']:.1f} MB decoded UTF-8; queries: {R['n_queries']} in {len(KINDS)} kinds; "
                f"oracle normalization: {R['normalizer']}")
+    pp = R.get("peer_page", "ids")
+    out.append("first page: every engine answers 10 hits with a snippet each and the counts by "
+               "source and by year" if pp == "page" else
+               "first page: Gongwen answers 10 hits with snippets and facets, the peers their "
+               "10 best ids only (--peer-page ids)")
     if R.get("pipeline"):
         p = R["pipeline"]
         out.append(f"text pipeline alone (decode→clean→normalize→tokens, 1 thread): "
@@ -1489,6 +1547,10 @@ def main():
     ap.add_argument("--clients", default="1,4,16")
     ap.add_argument("--passes", type=int, default=3, help="latency passes over the queries")
     ap.add_argument("--engines", default="gongwen,sphinx,groonga,sqlite,omega")
+    ap.add_argument("--peer-page", choices=("page", "ids"), default="page",
+                    help="what the peers answer for a first page: 'page' = the page Gongwen "
+                         "serves (10 hits with snippets, counts by source and by year), "
+                         "'ids' = the 10 best ids only (the setting before 2026-11-23)")
     ap.add_argument("--omega-sample", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--render", metavar="RESULTS.json",
@@ -1539,8 +1601,12 @@ def main():
     strict_norm = norm.many([p[0] for p in parts])
     extra_norm = norm.many([p[1] for p in parts])
     oracle = Oracle(ids, strict_norm, extra_norm)
+    peer_fields = fields_for_peers(helpers["doc_fields"], root, meta) if a.peer_page == "page" \
+        else [("", "")] * len(meta)
     ctx = {"meta": meta, "truth": truth, "norm": norm, "oracle": oracle, "root": root, "ids": ids,
-           "peer_texts": peer_texts, "strict_norm": strict_norm, "pos": {i: k for k, i in enumerate(ids)}}
+           "peer_texts": peer_texts, "peer_fields": peer_fields, "peer_page": a.peer_page,
+           "strict_norm": strict_norm, "pos": {i: k for k, i in enumerate(ids)}}
+    R["peer_page"] = a.peer_page
     qs = make_queries(ctx, a.kinds, a.seed)
     R["n_queries"] = len(qs)
     log(f"oracle: {len(qs)} queries with expected results in {time.monotonic() - t0:.1f} s")

@@ -53,34 +53,48 @@ class Conn:
         return struct.unpack("<Q", p[i + 1:i + 9])[0], i + 9
 
     def query(self, sql):
-        """Runs one statement; returns a list of rows (lists of str) ([] for OK)."""
+        """Runs one statement; returns the rows of its first result set (lists of str;
+        [] for OK). Further result sets (Sphinx's FACET) are read and dropped."""
+        return self.query_all(sql)[0]
+
+    def query_all(self, sql):
+        """Runs one statement; returns every result set it produced, in order (a FACET
+        clause of Sphinx adds one per facet)."""
         self._send(b"\x03" + sql.encode("utf-8"), 0)
-        p = self._packet()
-        if p[:1] == b"\xff":
-            raise Error(p[9:].decode("utf-8", "replace"))
-        if p[:1] == b"\x00":
-            return []
-        ncols, _ = self._lenenc(p, 0)
-        for _ in range(ncols):
-            self._packet()
-        p = self._packet()  # EOF after column definitions
-        rows = []
+        sets = []
         while True:
             p = self._packet()
-            if p[:1] == b"\xfe" and len(p) < 9:
-                break
             if p[:1] == b"\xff":
                 raise Error(p[9:].decode("utf-8", "replace"))
-            i, row = 0, []
+            if p[:1] == b"\x00":
+                sets.append([])
+                return sets
+            ncols, _ = self._lenenc(p, 0)
             for _ in range(ncols):
-                n, i = self._lenenc(p, i)
-                if n is None:
-                    row.append(None)
-                else:
-                    row.append(p[i:i + n].decode("utf-8", "replace"))
-                    i += n
-            rows.append(row)
-        return rows
+                self._packet()
+            p = self._packet()  # EOF after column definitions
+            rows = []
+            while True:
+                p = self._packet()
+                if p[:1] == b"\xfe" and len(p) < 9:
+                    break
+                if p[:1] == b"\xff":
+                    raise Error(p[9:].decode("utf-8", "replace"))
+                i, row = 0, []
+                for _ in range(ncols):
+                    n, i = self._lenenc(p, i)
+                    if n is None:
+                        row.append(None)
+                    else:
+                        row.append(p[i:i + n].decode("utf-8", "replace"))
+                        i += n
+                rows.append(row)
+            sets.append(rows)
+            # the closing EOF packet: 0xfe, warnings (2 bytes), status flags (2 bytes);
+            # SERVER_MORE_RESULTS_EXISTS (0x0008) announces another result set
+            status = p[3] | (p[4] << 8) if len(p) >= 5 else 0
+            if not status & 0x0008:
+                return sets
 
     def close(self):
         try:
