@@ -434,7 +434,9 @@ int gw_stored_text(const gw_xdoc *doc, gw_buf *out, gw_err *err)
     size_t n = 0;
     for (int i = 0; i < 4; i++)
         n |= (size_t)(unsigned char)v[1 + i] << (8 * i);
-    if (n > (size_t)LZ4_MAX_INPUT_SIZE)
+    /* An LZ4 block expands at most 255-fold: a length past that is damage, refused before
+     * it costs an allocation of that size. */
+    if (n > (size_t)LZ4_MAX_INPUT_SIZE || n > (vl - TEXT_HEAD) * 255 + 16)
         return gw_err_set(err, GW_ECORRUPT, "stored text: length %zu out of range", n);
     char *dst = gw_buf_reserve(out, n + 1);
     int got = LZ4_decompress_safe(v + TEXT_HEAD, dst, (int)(vl - TEXT_HEAD), (int)n);

@@ -271,6 +271,7 @@ START_TEST(test_stored_text_damaged)
         {"a block shorter than announced", "L\x40\x00\x00\x00\x10" "abc", 9},
         {"a length beyond what can be stored", "L\xff\xff\xff\xff\x10" "a", 7},
         {"garbage after the header", "L\x03\x00\x00\x00\xff\xff\xff\xff", 9},
+        {"a length no block of this size can hold", "L\x00\x00\x10\x00\x10" "a", 7},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         gw_xdoc *x = gw_xdoc_new();
