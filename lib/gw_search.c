@@ -21,8 +21,8 @@
 #define VERIFY_CAP 100000
 /* ... and check all of them only up to this many; beyond, enough for the page. Checking
  * reads the stored fields (sview_read), decompresses the stored text (LZ4) and normalizes
- * it: ~150,000 instructions per report of the benchmark corpus, ~30-40 us on a loaded
- * 2-core machine. A phrase across punctuation whose candidates hold few or no exact
+ * it: ~150,000 instructions for a report of 2,000 characters (callgrind; ~180,000 when
+ * the text was zlib-compressed JSON, layout 2). A phrase across punctuation whose candidates hold few or no exact
  * matches still checks every candidate (thousands for two common words): see
  * docs/decisions.md, "Search speed". */
 #define VERIFY_FULL 300
