@@ -176,43 +176,46 @@ static int all_digits(const char *s, size_t n)
     return 1;
 }
 
-/* A JSON string from (s, n), which should be UTF-8; invalid bytes (which a gw_doc should
- * not hold, but stored data must always be valid JSON) become U+FFFD. */
+/* (s, *n) as valid UTF-8: s itself when it is, else a copy in scratch with every invalid
+ * byte (which a gw_doc should not hold) as U+FFFD, *n updated. Stored strings and the
+ * stored text must always be valid. */
+static const char *valid_utf8(const char *s, size_t *n, gw_buf *scratch)
+{
+    if (gw_utf8_valid(s, *n))
+        return s;
+    gw_buf_reset(scratch);
+    for (size_t i = 0; i < *n;) {
+        uint32_t cp;
+        i += gw_utf8_next(s + i, *n - i, &cp);
+        gw_buf_put_utf8(scratch, cp);
+    }
+    *n = scratch->len;
+    return scratch->data ? scratch->data : "";
+}
+
+/* A JSON string from (s, n), which should be UTF-8 (see valid_utf8). */
 static json_t *json_text(const char *s, size_t n)
 {
     if (!s)
         return json_string("");
-    if (gw_utf8_valid(s, n))
-        return json_stringn(s, n);
     gw_buf b = {0};
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = gw_utf8_next(s + i, n - i, &cp);
-        gw_buf_put_utf8(&b, cp);
-        i += k;
-    }
-    size_t len;
-    char *clean = gw_buf_steal(&b, &len);
-    json_t *j = json_stringn(clean, len);
-    free(clean);
+    const char *v = valid_utf8(s, &n, &b);
+    json_t *j = json_stringn(v, n);
+    gw_buf_free(&b);
     return j;
 }
 
-/* The text value (gw_index.h, GW_SLOT_TEXT) of (s, n): valid UTF-8 as the data's strings
- * are (an invalid byte, which a gw_doc should not hold, becomes U+FFFD). Xapian leaves a
- * value as it is: no zlib on top of the block. */
+static const char *str_or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The text value (gw_index.h, GW_SLOT_TEXT) of (s, n), valid UTF-8 as the data's strings
+ * are. Xapian leaves a value as it is: no zlib on top of the block. */
 static int set_text(gw_xdoc *out, const char *s, size_t n, gw_err *err)
 {
     gw_buf clean = {0};
-    if (!gw_utf8_valid(s, n)) {
-        for (size_t i = 0; i < n;) {
-            uint32_t cp;
-            i += gw_utf8_next(s + i, n - i, &cp);
-            gw_buf_put_utf8(&clean, cp);
-        }
-        s = clean.data;
-        n = clean.len;
-    }
+    s = valid_utf8(s, &n, &clean);
     if (n > (size_t)LZ4_MAX_INPUT_SIZE) {
         gw_buf_free(&clean);
         return gw_err_set(err, GW_EINVAL, "text of %zu bytes: more than can be stored (%d)",
@@ -232,11 +235,6 @@ static int set_text(gw_xdoc *out, const char *s, size_t n, gw_err *err)
     gw_xdoc_set_value(out, GW_SLOT_TEXT, v, TEXT_HEAD + (size_t)c);
     free(v);
     return GW_OK;
-}
-
-static const char *str_or_empty(const char *s)
-{
-    return s ? s : "";
 }
 
 int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_err *err)

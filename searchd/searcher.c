@@ -158,8 +158,9 @@ static void adopt(sd_worker *w, sd_server *srv, const gw_config *cfg, const spar
 }
 
 /* Opens cfg's database into *out with the identity of its path and the generation at
- * that moment. stat before opening: if the stub is switched in between, the next check
- * sees a different identity and opens again, never the other way round. */
+ * that moment. The path is stat'ed before the database is opened: if the indexer switches
+ * the path (its Xapian stub file, indexer/layout.c) in between, the next check sees a
+ * different identity and opens again, never the other way round. */
 static int open_noted(sd_server *srv, const gw_config *cfg, spare *out, gw_err *err)
 {
     out->generation = atomic_load(&srv->generation);
