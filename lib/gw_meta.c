@@ -2,6 +2,8 @@
  * The rules, and why each prefers "" to a guess, are in gw_meta.h. */
 #include "gw_meta.h"
 
+#include "gw_date.h"
+
 #include "gw_buf.h"
 #include "gw_clean.h"
 
@@ -100,13 +102,11 @@ static size_t read_zh_small(const cpline *c, size_t i, int *v)
     return j - i;
 }
 
+/* A publication date: a calendar day (gw_date) in the years an archive's documents come
+ * from; a "date" outside them is a number that only looks like one. */
 static int valid_date(int y, int m, int d)
 {
-    static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2100 || m < 1 || m > 12) return 0;
-    if (d == 0) return 1; /* month only */
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d >= 1 && d <= dim[m - 1] + (m == 2 && leap);
+    return y >= 1900 && y <= 2100 && gw_date_valid(y, m, d);
 }
 
 static int is_day_mark(uint32_t cp)
@@ -194,15 +194,6 @@ static int date_at(const cpline *c, size_t i, int *y, int *m, int *d, size_t *en
     return 0;
 }
 
-/* valid_date() bounded the values: four digits, two, two */
-static void iso_date(char iso[11], int y, int m, int d)
-{
-    iso[0] = (char)('0' + y / 1000 % 10), iso[1] = (char)('0' + y / 100 % 10);
-    iso[2] = (char)('0' + y / 10 % 10), iso[3] = (char)('0' + y % 10), iso[4] = '-';
-    iso[5] = (char)('0' + m / 10 % 10), iso[6] = (char)('0' + m % 10), iso[7] = '-';
-    iso[8] = (char)('0' + d / 10 % 10), iso[9] = (char)('0' + d % 10), iso[10] = 0;
-}
-
 static int cpl_find_date(const cpline *c, char iso[11], size_t *from, size_t *to)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -210,7 +201,7 @@ static int cpl_find_date(const cpline *c, char iso[11], size_t *from, size_t *to
         size_t end;
         int kind = date_at(c, i, &y, &m, &d, &end);
         if (kind) {
-            iso_date(iso, y, m, d ? d : 1);
+            gw_date_iso(iso, y, m, d ? d : 1);
             if (from) *from = i;
             if (to) *to = end;
             return kind;

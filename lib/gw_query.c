@@ -4,6 +4,7 @@
 
 #include "gw_buf.h"
 #include "gw_clean.h"
+#include "gw_date.h"
 #include "gw_index.h"
 #include "gw_token.h"
 
@@ -657,33 +658,6 @@ static qnode *words_node(gw_query *q, const char *s, size_t len, int field)
     return and;
 }
 
-static int parse_ymd(const char *s, size_t n, int hi_end, char out[9])
-{
-    /* YYYY[-MM[-DD]] with '-' or '/' */
-    unsigned v[3] = {0, 0, 0};
-    int parts = 0;
-    size_t i = 0;
-    while (parts < 3) {
-        size_t st = i;
-        unsigned x = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9' && i - st < 4) x = x * 10 + (unsigned)(s[i++] - '0');
-        size_t dl = i - st;
-        if ((parts == 0 && dl != 4) || (parts > 0 && (dl < 1 || dl > 2))) return 0;
-        v[parts++] = x;
-        if (i == n) break;
-        if (s[i] != '-' && s[i] != '/') return 0;
-        i++;
-        if (i == n) return 0;
-    }
-    if (i != n) return 0;
-    if (parts >= 2 && (v[1] < 1 || v[1] > 12)) return 0;
-    if (parts == 3 && (v[2] < 1 || v[2] > 31)) return 0;
-    if (parts < 2) v[1] = hi_end ? 12 : 1;
-    if (parts < 3) v[2] = hi_end ? 31 : 1;
-    snprintf(out, 9, "%04u%02u%02u", v[0] % 10000, v[1], v[2]);
-    return 1;
-}
-
 /* date:/year: values. NULL when malformed (the caller degrades to text). */
 static qnode *date_node(gw_query *q, const char *s, size_t len, int is_year)
 {
@@ -700,10 +674,10 @@ static qnode *date_node(gw_query *q, const char *s, size_t len, int is_year)
         if (dots) {
             size_t a = (size_t)(dots - v), b = nl - a - 2;
             if (a == 0 && b == 0) ok = 0;
-            if (ok && a) ok = parse_ymd(v, a, 0, d->lo) && (!is_year || a == 4);
-            if (ok && b) ok = parse_ymd(dots + 2, b, 1, d->hi) && (!is_year || b == 4);
+            if (ok && a) ok = gw_date_parse(v, a, 0, d->lo) && (!is_year || a == 4);
+            if (ok && b) ok = gw_date_parse(dots + 2, b, 1, d->hi) && (!is_year || b == 4);
         } else {
-            ok = parse_ymd(v, nl, 0, d->lo) && parse_ymd(v, nl, 1, d->hi) && !is_year;
+            ok = gw_date_parse(v, nl, 0, d->lo) && gw_date_parse(v, nl, 1, d->hi) && !is_year;
         }
         if (!ok) {
             node_free(d);

@@ -2,6 +2,7 @@
 #include "gw_search.h"
 
 #include "gw_buf.h"
+#include "gw_date.h"
 #include "gw_index.h"
 #include "gw_norm.h"
 #include "gw_query.h"
@@ -33,6 +34,8 @@
 struct gw_searcher {
     gw_db *db;
     char *path;
+    unsigned long revision;   /* of db when last opened or reopened */
+    unsigned long generation; /* gw_searcher_generation */
 };
 
 static double now_ms(void)
@@ -53,9 +56,9 @@ static void prepare_facets(gw_db *db)
     gw_db_prepare_facets(db, slots, 3, NULL);
 }
 
-gw_searcher *gw_searcher_open(const char *db_path, gw_err *err)
+/* db_path opened read-only, its layout checked and its facet tables prepared. */
+static gw_db *open_db(const char *db_path, gw_err *err)
 {
-    if (gw_norm_init(err)) return NULL;
     gw_db *db = gw_db_open(db_path, GW_DB_READ, err);
     if (!db) return NULL;
     if (gw_index_check_layout(db, err) != GW_OK) {
@@ -64,9 +67,18 @@ gw_searcher *gw_searcher_open(const char *db_path, gw_err *err)
         return NULL;
     }
     prepare_facets(db);
+    return db;
+}
+
+gw_searcher *gw_searcher_open(const char *db_path, gw_err *err)
+{
+    if (gw_norm_init(err)) return NULL;
+    gw_db *db = open_db(db_path, err);
+    if (!db) return NULL;
     gw_searcher *s = gw_xcalloc(1, sizeof *s);
     s->db = db;
     s->path = gw_xstrdup(db_path);
+    s->revision = gw_db_revision(db, NULL);
     return s;
 }
 
@@ -81,8 +93,54 @@ void gw_searcher_close(gw_searcher *s)
 int gw_searcher_reopen(gw_searcher *s, gw_err *err)
 {
     int rc = gw_db_reopen(s->db, err);
-    if (rc == GW_OK) prepare_facets(s->db);
-    return rc;
+    if (rc != GW_OK) return rc;
+    unsigned long rev = gw_db_revision(s->db, NULL);
+    if (rev != s->revision) {
+        prepare_facets(s->db);
+        s->revision = rev;
+        s->generation++;
+    }
+    return GW_OK;
+}
+
+int gw_searcher_reopen_afresh(gw_searcher *s, gw_err *err)
+{
+    gw_db *db = open_db(s->path, err);
+    if (!db) return err ? err->code : GW_EIO;
+    gw_db_close(s->db);
+    s->db = db;
+    s->revision = gw_db_revision(db, NULL);
+    s->generation++;
+    return GW_OK;
+}
+
+unsigned long gw_searcher_generation(const gw_searcher *s) { return s->generation; }
+
+/* The one retry policy of the search path (gw_search.h, "Freshness and retries"): fn
+ * runs at most GW_SEARCH_ATTEMPTS times; after a failure that a newer view of the
+ * database can cure, first the latest revision (reopen), then the path opened afresh. */
+typedef void *(*attempt_fn)(gw_searcher *s, void *ctx, gw_err *err);
+
+static int curable(int code) { return code == GW_EMODIFIED || code == GW_EIO || code == GW_ECORRUPT; }
+
+static void *with_retries(gw_searcher *s, attempt_fn fn, void *ctx, gw_err *err)
+{
+    for (int attempt = 1;; attempt++) {
+        gw_err e;
+        gw_err_clear(&e);
+        void *r = fn(s, ctx, &e);
+        if (r) return r;
+        if (!curable(e.code) || attempt == GW_SEARCH_ATTEMPTS) {
+            if (err) *err = e;
+            return NULL;
+        }
+        int rc = attempt == 1 ? gw_searcher_reopen(s, NULL) : gw_searcher_reopen_afresh(s, NULL);
+        if (rc != GW_OK && attempt == 1) rc = gw_searcher_reopen_afresh(s, NULL);
+        if (rc != GW_OK) {
+            if (err) *err = e;
+            return NULL;
+        }
+    }
 }
 
 gw_db *gw_searcher_db(gw_searcher *s) { return s->db; }
@@ -115,22 +173,6 @@ void gw_results_free(gw_results *r)
     free(r->explain_json);
     free(r->query_norm);
     free(r);
-}
-
-/* "YYYY-MM-DD" or "YYYYMMDD" -> "YYYYMMDD"; 0 if malformed. */
-static int ymd8(const char *s, char out[9])
-{
-    size_t n = strlen(s), k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] >= '0' && s[i] <= '9') {
-            if (k == 8) return 0;
-            out[k++] = s[i];
-        } else if (s[i] != '-' || (i != 4 && i != 7)) {
-            return 0;
-        }
-    }
-    out[k] = 0;
-    return k == 8;
 }
 
 static char *xstrn(const char *s, size_t n) { return gw_xstrndup(s ? s : "", s ? n : 0); }
@@ -573,8 +615,8 @@ static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw
     }
     char lo[9] = "", hi[9] = "";
     if ((rq->from && *rq->from) || (rq->to && *rq->to)) {
-        if ((rq->from && *rq->from && !ymd8(rq->from, lo)) ||
-            (rq->to && *rq->to && !ymd8(rq->to, hi))) {
+        if ((rq->from && *rq->from && !gw_date_parse(rq->from, strlen(rq->from), 0, lo)) ||
+            (rq->to && *rq->to && !gw_date_parse(rq->to, strlen(rq->to), 1, hi))) {
             for (size_t i = 0; i < nf; i++) gw_xquery_free(filters[i]);
             gw_xquery_free(xq);
             gw_xquery_free(bq);
@@ -923,6 +965,17 @@ static void explain_zero(gw_searcher *s, const gw_query *gq, char **text, json_t
     *text = gw_buf_steal(&b, NULL);
 }
 
+typedef struct search_ctx {
+    const gw_search_req *rq;
+    const gw_query *gq;
+} search_ctx;
+
+static void *search_attempt(gw_searcher *s, void *ctx, gw_err *err)
+{
+    search_ctx *c = ctx;
+    return search_once(s, c->rq, c->gq, err);
+}
+
 gw_results *gw_searcher_search(gw_searcher *s, const gw_search_req *rq, gw_err *err)
 {
     double t0 = now_ms();
@@ -946,17 +999,8 @@ gw_results *gw_searcher_search(gw_searcher *s, const gw_search_req *rq, gw_err *
         gw_err_set(err, GW_EINVAL, "empty query");
         return NULL;
     }
-    gw_results *r = NULL;
-    for (int attempt = 0; attempt < 3; attempt++) {
-        gw_err e;
-        gw_err_clear(&e);
-        r = search_once(s, rq, gq, &e);
-        if (r) break;
-        if (e.code != GW_EMODIFIED || attempt == 2 || gw_db_reopen(s->db, NULL) != GW_OK) {
-            if (err) *err = e;
-            break;
-        }
-    }
+    search_ctx ctx = {rq, gq};
+    gw_results *r = with_retries(s, search_attempt, &ctx, err);
     if (r) {
         r->query_norm = gw_xstrdup(gq ? gw_query_normalized(gq) : "");
         if (rq->want_explain && gq) {
@@ -1085,6 +1129,30 @@ char *gw_results_to_json(const gw_results *r)
 
 /* ---- one document ------------------------------------------------------------------------------ */
 
+typedef struct docid_ctx {
+    const char *id;  /* a decimal docid or a relative path */
+    gw_docid docid;  /* found */
+} docid_ctx;
+
+static void *find_doc_attempt(gw_searcher *s, void *ctx, gw_err *err)
+{
+    docid_ctx *c = ctx;
+    const char *id = c->id;
+    gw_err_clear(err);
+    if (strspn(id, "0123456789") == strlen(id) && strlen(id) < 10) {
+        c->docid = (gw_docid)strtoul(id, NULL, 10);
+    } else {
+        char uid[256];
+        size_t ul = gw_index_uid_term(id, uid, sizeof uid);
+        c->docid = ul ? gw_db_find_by_term(s->db, uid, ul, err) : 0;
+    }
+    if (!c->docid) {
+        if (!err || err->code == GW_OK) gw_err_set(err, GW_ENOTFOUND, "no document %s", id);
+        return NULL;
+    }
+    return gw_db_get_doc(s->db, c->docid, err);
+}
+
 gw_docview *gw_searcher_get_doc(gw_searcher *s, const char *id, const char *q, gw_err *err)
 {
     gw_docid docid = 0;
@@ -1092,26 +1160,10 @@ gw_docview *gw_searcher_get_doc(gw_searcher *s, const char *id, const char *q, g
         gw_err_set(err, GW_EINVAL, "empty document id");
         return NULL;
     }
-    int digits = strspn(id, "0123456789") == strlen(id) && strlen(id) < 10;
-    gw_xdoc *d = NULL;
-    for (int attempt = 0; attempt < 3; attempt++) {
-        gw_err e;
-        gw_err_clear(&e);
-        if (digits) {
-            docid = (gw_docid)strtoul(id, NULL, 10);
-        } else {
-            char uid[256];
-            size_t ul = gw_index_uid_term(id, uid, sizeof uid);
-            docid = ul ? gw_db_find_by_term(s->db, uid, ul, &e) : 0;
-        }
-        if (docid) d = gw_db_get_doc(s->db, docid, &e);
-        else if (e.code == GW_OK) gw_err_set(&e, GW_ENOTFOUND, "no document %s", id);
-        if (d) break;
-        if (e.code != GW_EMODIFIED || attempt == 2 || gw_db_reopen(s->db, NULL) != GW_OK) {
-            if (err) *err = e;
-            return NULL;
-        }
-    }
+    docid_ctx c = {id, 0};
+    gw_xdoc *d = with_retries(s, find_doc_attempt, &c, err);
+    if (!d) return NULL;
+    docid = c.docid;
     gw_stored st;
     if (gw_stored_load(d, &st, err) != GW_OK) {
         gw_xdoc_free(d);

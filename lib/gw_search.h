@@ -5,10 +5,15 @@
  * Some conventions:
  *  1. A gw_searcher wraps one read-only gw_db. It belongs to ONE thread at a time (Xapian
  *     objects are not thread-safe): searchd opens one per worker thread.
- *  2. Freshness: gw_searcher_search retries once internally after GW_EMODIFIED (reopen +
- *     retry); if that still fails it returns GW_EMODIFIED and the caller may reopen
- *     (gw_searcher_reopen) or open the path afresh (a rebuild renamed a new stub over it:
- *     Xapian's reopen never follows a changed stub) and retry.
+ *  2. Freshness and retries — the one retry policy of the search path: a search or a
+ *     document read that fails with GW_EMODIFIED (the reader fell behind the writer),
+ *     GW_EIO or GW_ECORRUPT (a rebuild removed the files of the revision it read) is run
+ *     again, at most GW_SEARCH_ATTEMPTS times in all: the second time on the latest
+ *     revision (gw_searcher_reopen), the third on the path opened afresh
+ *     (gw_searcher_reopen_afresh: a rebuild renamed a new stub over the path, and
+ *     Xapian's reopen never follows a changed stub). The last error is returned after
+ *     that: the index is being rewritten faster than it can be read, or it is damaged.
+ *     Callers do not retry on their own.
  *  3. Results are plain structs the caller reads directly and frees with gw_results_free;
  *     every string in them is owned by the results and never NULL.
  *  4. Character offsets: snippet marks are given in CHARACTERS (Unicode code points) of
@@ -45,8 +50,18 @@ typedef struct gw_searcher gw_searcher;
  * gw_query_init() (gw_query.h) was called before: a daemon calls it at start-up. */
 gw_searcher *gw_searcher_open(const char *db_path, gw_err *err);
 void gw_searcher_close(gw_searcher *s);
+/* At most this many runs of one search or document read (convention 2). */
+#define GW_SEARCH_ATTEMPTS 3
+
 /* Moves to the latest committed revision. GW_OK also when nothing changed. */
 int gw_searcher_reopen(gw_searcher *s, gw_err *err);
+/* Opens the searcher's path again (it may name another database now) and, on success
+ * only, serves from it; on failure s keeps what it had. */
+int gw_searcher_reopen_afresh(gw_searcher *s, gw_err *err);
+/* Bumped each time s moves to another revision or database (a reopen that found a new
+ * revision, a fresh open, the retries of convention 2): answers computed under an
+ * earlier generation may be stale. */
+unsigned long gw_searcher_generation(const gw_searcher *s);
 /* The underlying database (borrowed; for counts/revision). */
 gw_db *gw_searcher_db(gw_searcher *s);
 

@@ -1,6 +1,8 @@
 /* params.c: see params.h. */
 #include "params.h"
 
+#include "gw_date.h"
+
 #include "gw_err.h"
 #include "html.h"
 
@@ -77,38 +79,14 @@ static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
-/* YYYY, YYYY-MM or YYYY-MM-DD with a plausible month and day; widened to a whole day
- * range by the caller (from: first day, to: last day). */
+/* A date as gw_date reads it (YYYY, YYYY-MM, YYYY-MM-DD), widened to a whole day range
+ * (from: first day, to: last day), as "YYYY-MM-DD" (links to other pages show it so). */
 static int parse_date(const char *s, int is_to, char out[11])
 {
-    unsigned y, m = 0, d = 0;
-    size_t n = strlen(s);
-    char buf[11];
-    if (n != 4 && n != 7 && n != 10)
+    char d8[9];
+    if (!gw_date_parse(s, strlen(s), is_to, d8))
         return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (n >= 7 && buf[4] != '-')
-        return -1;
-    if (n == 10 && buf[7] != '-')
-        return -1;
-    buf[4] = '\0';
-    if (parse_uint(buf, 1000, 9999, &y) < 0)
-        return -1;
-    if (n >= 7) {
-        buf[7] = '\0';
-        if (parse_uint(buf + 5, 1, 12, &m) < 0 || strlen(buf + 5) != 2)
-            return -1;
-    }
-    if (n == 10) {
-        if (parse_uint(buf + 8, 1, 31, &d) < 0 || strlen(buf + 8) != 2)
-            return -1;
-    }
-    if (!m)
-        m = is_to ? 12 : 1;
-    if (!d)
-        d = is_to ? 31 : 1;
-    snprintf(out, 11, "%04u-%02u-%02u", y % 10000, m % 100, d % 100);
+    snprintf(out, 11, "%.4s-%.2s-%.2s", d8, d8 + 4, d8 + 6);
     return 0;
 }
 
