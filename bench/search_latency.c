@@ -150,7 +150,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "search_latency: %s\n", err.msg);
         return 1;
     }
-    gw_query_init();
+    gw_query_init(NULL);
     double *cpu = malloc((size_t)passes * sizeof *cpu), *wall = malloc((size_t)passes * sizeof *wall);
     const char *cur_kind = NULL;
     for (size_t i = 0; i < nq; i++) {

@@ -5,6 +5,8 @@
  * are all driven by that table, so a key added there is documented by the error
  * messages automatically (conf/gongwen.conf still needs a line by hand). */
 #include "gw_config.h"
+
+#include "gw_query.h"
 #include "gw_buf.h"
 
 #include <ini.h>
@@ -56,6 +58,7 @@ static const key_def keys[] = {
     {"searchd", "per_ip_connections", K_UINT, F(per_ip_connections), 1, 100000, 0, 0},
     {"searchd", "snippet_chars", K_UINT, F(snippet_chars), 10, 10000, 0, 0},
     {"searchd", "access_log", K_STR, F(access_log), 0, 0, 0, 0},
+    {"searchd", "dictionary", K_STR, F(dictionary), 0, 0, 0, 0},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -113,6 +116,7 @@ gw_config *gw_config_new(void)
     c->per_ip_connections = 64;
     c->snippet_chars = 120;
     c->access_log = gw_xstrdup("");
+    c->dictionary = gw_xstrdup(GW_QUERY_DICT_DEFAULT);
     return c;
 }
 

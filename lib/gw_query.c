@@ -17,33 +17,25 @@
 
 /* ---- friso: dictionary segmentation of the query's Han runs ---------------------------- */
 
-/* Loaded once per process: ~0.15 s and ~20 MB; read-only afterwards (a task per call). */
+/* Loaded once per process: ~0.15 s and ~20 MB; read-only afterwards (a task per call).
+ * The folder is the one gw_query_init named before the first load, else the default. */
 static pthread_once_t friso_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t friso_dir_mu = PTHREAD_MUTEX_INITIALIZER;
+static char friso_dir[512] = GW_QUERY_DICT_DEFAULT;
 static friso_t friso_h;
 static friso_config_t friso_cfg;
 
-static const char *const friso_dirs[] = {
-    "/usr/share/friso/dict/UTF-8/",
-    "/usr/local/share/friso/dict/UTF-8/",
-};
-
 static void friso_setup(void)
 {
-    const char *dir = getenv("GONGWEN_FRISO_DICT");
-    if (!dir || !*dir) {
-        dir = NULL;
-        for (size_t i = 0; i < sizeof friso_dirs / sizeof *friso_dirs; i++) {
-            char ini[256];
-            snprintf(ini, sizeof ini, "%sfriso.lex.ini", friso_dirs[i]);
-            FILE *f = fopen(ini, "r");
-            if (f) {
-                fclose(f);
-                dir = friso_dirs[i];
-                break;
-            }
-        }
-    }
-    if (!dir) return; /* no dictionary: each Han run stays one word (stricter, still exact) */
+    char dir[sizeof friso_dir];
+    pthread_mutex_lock(&friso_dir_mu);
+    memcpy(dir, friso_dir, sizeof dir);
+    pthread_mutex_unlock(&friso_dir_mu);
+    char ini[sizeof dir + 16];
+    snprintf(ini, sizeof ini, "%s/friso.lex.ini", dir);
+    FILE *fi = fopen(ini, "r");
+    if (!fi) return; /* no dictionary: each Han run stays one word (stricter, still exact) */
+    fclose(fi);
     friso_t f = friso_new();
     friso_config_t c = friso_new_config();
     friso_init_config(c);
@@ -58,15 +50,22 @@ static void friso_setup(void)
     friso_set_mode(c, __FRISO_COMPLEX_MODE__);
     f->charset = FRISO_UTF8;
     f->dic = friso_dic_new();
-    char path[256];
-    snprintf(path, sizeof path, "%s", dir);
+    /* friso joins the folder and the names in its ini without a separator */
+    char path[sizeof dir + 1];
+    size_t dl = strlen(dir);
+    snprintf(path, sizeof path, "%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/");
     friso_dic_load_from_ifile(f, c, path, c->max_len * 3);
     friso_h = f;
     friso_cfg = c;
 }
 
-int gw_query_init(void)
+int gw_query_init(const char *dict_dir)
 {
+    if (dict_dir && *dict_dir && strlen(dict_dir) < sizeof friso_dir) {
+        pthread_mutex_lock(&friso_dir_mu);
+        strcpy(friso_dir, dict_dir);
+        pthread_mutex_unlock(&friso_dir_mu);
+    }
     pthread_once(&friso_once, friso_setup);
     return friso_h != NULL;
 }

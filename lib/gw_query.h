@@ -42,10 +42,16 @@ typedef struct gw_query gw_query;
 
 enum gw_qfield { GW_QF_BODY = 0, GW_QF_TITLE, GW_QF_SOURCE, GW_QF_DOCNO };
 
-/* Loads friso's dictionary now (~0.2 s) instead of at the first query that needs it.
- * Optional; thread-safe; returns 1 if the dictionary is available, 0 if not (queries then
- * keep each Han run as one word). */
-int gw_query_init(void);
+/* Where friso's dictionary is (the folder of friso.lex.ini) unless the caller names
+ * another: Debian's friso-dict. */
+#define GW_QUERY_DICT_DEFAULT "/usr/share/friso/dict/UTF-8"
+
+/* Loads friso's dictionary from dict_dir (NULL or "": GW_QUERY_DICT_DEFAULT) now (~0.2 s)
+ * instead of at the first query that needs it. The dictionary is loaded once per process:
+ * a folder named after the first load (or after the first query, which loads the
+ * default) is ignored. Thread-safe; returns 1 if the dictionary is available, 0 if not
+ * (queries then keep each Han run as one word: stricter, still exact). */
+int gw_query_init(const char *dict_dir);
 
 /* Parses q[0..len) (need not be NUL-terminated; invalid UTF-8 becomes U+FFFD). max_bytes 0
  * = GW_QUERY_MAX_BYTES_DEFAULT. GW_EINVAL "empty query" when nothing searchable or

@@ -192,7 +192,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     gw_err err;
-    if (sd_searcher_global_init(&err) != GW_OK) {
+    if (sd_searcher_global_init(cfg, &err) != GW_OK) {
         sd_log(SD_LOG_ERROR, "%s", err.msg);
         gw_config_free(cfg);
         rc = 1;

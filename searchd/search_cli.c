@@ -244,7 +244,7 @@ int main(int argc, char **argv)
             gw_docview_free(v);
         }
     } else if (batch) {
-        gw_query_init();
+        gw_query_init(cfg->dictionary);
         /* one query per line; one JSON object (or an error object) per line */
         char *line = NULL;
         size_t cap = 0;
@@ -274,7 +274,7 @@ int main(int argc, char **argv)
         }
         free(line);
     } else {
-        gw_query_init();
+        gw_query_init(cfg->dictionary);
         rq.q = q.data;
         rq.offset = (page - 1) * size;
         rq.limit = size;

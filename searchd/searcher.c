@@ -27,7 +27,7 @@ struct sd_worker {
     sd_cache *cache;      /* answers of this epoch (cache.h) */
 };
 
-int sd_searcher_global_init(gw_err *err)
+int sd_searcher_global_init(const gw_config *cfg, gw_err *err)
 {
     /* Building the normalization tables and loading the segmentation dictionary once
      * here (~0.6 s) keeps the first request from paying for it, and reports a missing
@@ -36,9 +36,10 @@ int sd_searcher_global_init(gw_err *err)
     int rc = gw_norm_init(err);
     if (rc != GW_OK)
         return rc;
-    if (!gw_query_init())
-        sd_log(SD_LOG_WARN, "friso dictionary not found: unquoted Chinese queries are not "
-                            "split into words (install friso-dict)");
+    if (!gw_query_init(cfg->dictionary))
+        sd_log(SD_LOG_WARN, "friso dictionary not found in %s: unquoted Chinese queries are "
+                            "not split into words (install friso-dict, or set [searchd] "
+                            "dictionary)", cfg->dictionary);
     return GW_OK;
 }
 

@@ -23,8 +23,9 @@
 
 typedef struct sd_worker sd_worker;
 
-/* Process-wide set-up of the search core (normalization tables). */
-int sd_searcher_global_init(gw_err *err);
+/* Process-wide set-up of the search core: normalization tables, and the query
+ * segmenter's dictionary from cfg->dictionary (missing: a warning, not an error). */
+int sd_searcher_global_init(const gw_config *cfg, gw_err *err);
 void sd_searcher_global_done(void);
 void sd_searcher_key_init(sd_server *s);
 void sd_searcher_key_done(sd_server *s); /* also closes the searchers no worker took */

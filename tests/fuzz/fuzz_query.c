@@ -85,7 +85,7 @@ static void build_db(void)
     gw_db_close(db);
     searcher = gw_searcher_open(path, NULL);
     REQUIRE(searcher);
-    gw_query_init();
+    gw_query_init(NULL);
     atexit(remove_db);
 }
 
