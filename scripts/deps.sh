@@ -7,7 +7,9 @@ what=${1:-build}
 BUILD_PKGS="build-essential pkg-config libxapian-dev xapian-tools libmicrohttpd-dev \
 libopencc-dev opencc libuchardet-dev libutf8proc-dev libfriso-dev friso-dict \
 libjansson-dev libinih-dev libxml2-dev liblz4-dev"
-TEST_PKGS="check libsubunit-dev curl python3 chromium chromium-driver fonts-wqy-microhei clang"
+# The integration tests' oracle (tests/integration/oracle.py) runs python3 and the opencc
+# command itself: listed here too, whatever the build comes to need.
+TEST_PKGS="check libsubunit-dev curl python3 opencc chromium chromium-driver fonts-wqy-microhei clang"
 BENCH_PKGS="sphinxsearch groonga-bin sqlite3 xapian-omega wrk time"
 
 pkgs=$BUILD_PKGS
@@ -20,6 +22,7 @@ esac
 
 missing=""
 for p in $pkgs; do
+    case " $missing " in *" $p "*) continue ;; esac
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
         missing="$missing $p"
     fi

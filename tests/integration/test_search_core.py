@@ -6,34 +6,10 @@ set (also for 10,000 matching documents), snippets on the original text, explana
 exit codes, and the JSON shape shared with the daemon."""
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("BIN", "bin")
-if not os.path.isabs(BIN):
-    BIN = os.path.join(ROOT, BIN)
-SEARCH = os.path.join(BIN, "gongwen-search")
-INDEXER = os.path.join(BIN, "gongwen-indexer")
-
-ntests = 0
-nfail = 0
-
-
-def ok(cond, desc):
-    global ntests, nfail
-    ntests += 1
-    print(("ok - " if cond else "not ok - ") + desc)
-    if not cond:
-        nfail += 1
-    return bool(cond)
-
-
-def diag(m):
-    for line in str(m).splitlines():
-        print("# " + line)
+from oracle import INDEXER, SEARCH, diag, main, ok
 
 
 def search(db, *args):
@@ -65,22 +41,9 @@ def write(d, name, text):
         f.write(text)
 
 
-def main():
-    for b in (SEARCH, INDEXER):
-        if not os.access(b, os.X_OK):
-            print("1..0 # SKIP %s not built" % b)
-            return 0
-    tmp = tempfile.mkdtemp(prefix="gongwen-core.")
-    try:
-        run(tmp)
-        run_big(tmp)
-    finally:
-        if not os.environ.get("KEEP"):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            diag("kept " + tmp)
-    print("1..%d" % ntests)
-    return 1 if nfail else 0
+def run_all(tmp):
+    run(tmp)
+    run_big(tmp)
 
 
 def run(tmp):
@@ -262,4 +225,4 @@ def run_big(tmp):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(run_all, "gongwen-core."))
