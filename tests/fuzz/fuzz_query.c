@@ -4,7 +4,8 @@
  * arbitrary text: the input is split at its first NUL byte into a query and a text, and
  * gw_snippet_find/gw_snippet_make run on that text with a budget taken from the input.
  * Invariants checked (abort() when broken):
- *   - parse fails only with GW_EINVAL; a parsed query always builds and explains;
+ *   - parse fails only with GW_EINVAL; a parsed query always builds (every form) and
+ *     explains;
  *   - every hit's snippet is valid UTF-8 within the budget, marks lie inside it, in order;
  *   - the JSON output parses back.
  * Seeds: tests/fuzz/fuzz_query/. Run: make fuzz (scripts/fuzz.sh). */
@@ -138,6 +139,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         gw_xquery *x = gw_query_build(q);
         REQUIRE(x);
+        /* the other forms (gw_qbuild.h) build from any parsed query too */
+        gw_xquery *other[] = {gw_query_build_bool(q, NULL), gw_query_build_inset(q),
+                              gw_query_part_query(q, 0)};
+        for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
+            REQUIRE(other[i]);
+            gw_xquery_free(other[i]);
+        }
         char *e = gw_query_explain_json(q, x);
         json_t *j = json_loads(e, 0, NULL);
         REQUIRE(j);
