@@ -1553,6 +1553,11 @@ def main():
                          "'ids' = the 10 best ids only (the setting before 2026-11-23)")
     ap.add_argument("--omega-sample", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--realtext", action="store_true",
+                    help="then also run bench/realtext.py: recall and precision on real text "
+                         "(Debian's Chinese documentation; see bench/README.md)")
+    ap.add_argument("--realtext-only", action="store_true",
+                    help="run only bench/realtext.py (the generated corpus is not built)")
     ap.add_argument("--render", metavar="RESULTS.json",
                     help="only print the table of an earlier run's JSON (and rewrite its .md)")
     a = ap.parse_args()
@@ -1564,6 +1569,8 @@ def main():
         write_md(a.render[:-5] + ".md", R, text)
         print(text)
         return
+    if a.realtext_only:
+        sys.exit(run_realtext(a))
     t_start = time.monotonic()
     os.makedirs(WORK, exist_ok=True)
     os.makedirs(RESULTS, exist_ok=True)
@@ -1715,6 +1722,15 @@ def main():
     print(text)
     print()
     log(f"wrote {os.path.relpath(base, REPO)}.md and .json; total {R['total_seconds']:.0f} s")
+    if a.realtext:
+        run_realtext(a)
+
+
+def run_realtext(a):
+    """bench/realtext.py with this run's seed and queries per kind; returns its exit status."""
+    log("real text: bench/realtext.py")
+    return subprocess.run([sys.executable, os.path.join(HERE, "realtext.py"), "--seed", str(a.seed),
+                           "--kinds", str(a.kinds)]).returncode
 
 
 if __name__ == "__main__":
