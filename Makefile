@@ -6,6 +6,7 @@
 #   make test-asan  the same tests on an AddressSanitizer + UBSan build (build-asan/, bin-asan/)
 #   make fuzz       libFuzzer targets (clang), run for FUZZ_SECONDS each
 #   make bench      the benchmark (bench/README.md)
+#   make bench-realtext  recall and precision on real text (bench/README.md)
 #   make install    PREFIX=/usr/local DESTDIR= : binaries, man pages, conf/
 #   make clean
 #   V=1 shows the commands.
@@ -68,7 +69,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINARIES := $(BIN)/gongwen-indexer $(BIN)/gongwen-searchd $(BIN)/gongwen-search
 
-.PHONY: all deps deps-test run test test-asan unit integration fuzz bench install clean
+.PHONY: all deps deps-test run test test-asan unit integration fuzz bench bench-realtext install clean
 all: $(BINARIES)
 
 
@@ -141,6 +142,11 @@ fuzz:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(if $(N),$(N),20000)
+
+# Recall and precision on real text (Debian's Chinese documentation), alone.
+bench-realtext: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh 0 --realtext-only
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

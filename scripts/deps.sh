@@ -10,7 +10,8 @@ libjansson-dev libinih-dev libxml2-dev liblz4-dev"
 # The integration tests' oracle (tests/integration/oracle.py) runs python3 and the opencc
 # command itself: listed here too, whatever the build comes to need.
 TEST_PKGS="check libsubunit-dev curl python3 opencc chromium chromium-driver fonts-wqy-microhei clang"
-BENCH_PKGS="sphinxsearch groonga-bin sqlite3 xapian-omega wrk time"
+BENCH_PKGS="sphinxsearch groonga-bin sqlite3 xapian-omega wrk time \
+libreoffice-help-zh-cn libreoffice-help-zh-tw maint-guide-zh-cn maint-guide-zh-tw debian-faq-zh-cn"
 
 pkgs=$BUILD_PKGS
 case "$what" in
