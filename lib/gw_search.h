@@ -133,7 +133,8 @@ typedef struct gw_results {
     gw_facet *facet_source, *facet_year; /* most frequent first (year: newest first) */
     size_t n_facet_source, n_facet_year;
     char *explain;            /* human-readable explanation (want_explain), "" otherwise */
-    char *explain_json;       /* the same as a JSON object text, "" otherwise */
+    struct json_t *explain_json; /* the same as a jansson object (gw_query_explain_object;
+                                 owned by the results), NULL otherwise */
     char *query_norm;         /* the normalized query text */
 } gw_results;
 
