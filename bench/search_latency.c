@@ -1,7 +1,7 @@
 /* search_latency.c: single-thread latency of the search core, per query kind.
  *
  *   search_latency -d DB [--passes P] [--warmup W] [--kind K] [--size N] [--no-facets]
- *                  [--no-collapse] [--no-snippets] [--csv FILE] QUERIES.tsv
+ *                  [--no-collapse] [--no-snippets] [--csv FILE] [--json FILE] QUERIES.tsv
  *
  * QUERIES.tsv: one query a line, "kind<TAB>query" (see bench/search_latency_queries.py).
  * Each query runs W warm-up times, then P measured times, through gw_searcher_search
@@ -10,6 +10,10 @@
  * the median and the 99th percentile of the per-query figures (the median of a query's
  * P passes, so one preemption does not count), in thread CPU time (the machine is shared:
  * wall time is reported beside it) — one line per kind, plus "all".
+ *
+ * --json FILE writes each query's answer (gw_results_to_json of its last pass), one a
+ * line after "kind<TAB>query<TAB>": two builds answer the same when these lines are
+ * equal but for "took_ms".
  *
  * Instruction counts (stable on a noisy machine): run under
  *   valgrind --tool=callgrind --collect-atstart=no search_latency --callgrind …
@@ -84,13 +88,13 @@ static void usage(void)
 {
     fprintf(stderr, "usage: search_latency -d DB [--passes P] [--warmup W] [--kind K] "
                     "[--size N] [--no-facets] [--no-collapse] [--no-snippets] [--callgrind] "
-                    "[--per-query] [--csv FILE] QUERIES.tsv\n");
+                    "[--per-query] [--csv FILE] [--json FILE] QUERIES.tsv\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *only = NULL, *csv = NULL;
+    const char *db = NULL, *only = NULL, *csv = NULL, *json = NULL;
     int passes = 5, warmup = 1, facets = 1, collapse = 1, cg = 0, per_query = 0;
     unsigned size = 10, snippet_chars = 0;
     static const struct option lo[] = {
@@ -99,7 +103,8 @@ int main(int argc, char **argv)
         {"size", required_argument, 0, 's'},    {"no-facets", no_argument, 0, 'F'},
         {"no-collapse", no_argument, 0, 'C'},   {"no-snippets", no_argument, 0, 'S'},
         {"callgrind", no_argument, 0, 'g'},     {"per-query", no_argument, 0, 'Q'},
-        {"csv", required_argument, 0, 'o'},     {0, 0, 0, 0}};
+        {"csv", required_argument, 0, 'o'},     {"json", required_argument, 0, 'j'},
+        {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "d:p:w:k:s:", lo, NULL)) != -1) {
         switch (c) {
@@ -114,6 +119,7 @@ int main(int argc, char **argv)
         case 'g': cg = 1; break;
         case 'Q': per_query = 1; break;
         case 'o': csv = optarg; break;
+        case 'j': json = optarg; break;
         default: usage();
         }
     }
@@ -151,6 +157,11 @@ int main(int argc, char **argv)
         return 1;
     }
     gw_query_init(NULL);
+    FILE *jf = NULL;
+    if (json && !(jf = fopen(json, "w"))) {
+        perror(json);
+        return 1;
+    }
     double *cpu = malloc((size_t)passes * sizeof *cpu), *wall = malloc((size_t)passes * sizeof *wall);
     const char *cur_kind = NULL;
     for (size_t i = 0; i < nq; i++) {
@@ -187,6 +198,7 @@ int main(int argc, char **argv)
                 return 1;
             }
             char *j = gw_results_to_json(r);
+            if (jf && p == passes - 1) fprintf(jf, "%s\t%s\t%s\n", qs[i].kind, qs[i].q, j);
             free(j);
             qs[i].total = r->total;
             gw_results_free(r);
@@ -210,6 +222,7 @@ int main(int argc, char **argv)
         CALLGRIND_DUMP_STATS_AT(name);
     }
     gw_searcher_close(s);
+    if (jf) fclose(jf);
     if (csv) {
         FILE *o = fopen(csv, "w");
         if (o) {

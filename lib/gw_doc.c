@@ -5,9 +5,9 @@
 #include "gw_buf.h"
 #include "gw_decode.h"
 #include "gw_html.h"
+#include "gw_json.h"
 #include "gw_meta.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,44 +97,18 @@ void gw_doc_free(gw_doc *d)
     memset(d, 0, sizeof *d);
 }
 
-/* A JSON string of s[0..len). jansson refuses invalid UTF-8; a document's strings are
- * valid after gw_decode, but a caller may hand in anything, so repair rather than fail. */
-static json_t *jstr(const char *s, size_t len)
-{
-    if (!s) return json_string("");
-    json_t *j = json_stringn(s, len);
-    if (j) return j;
-    gw_buf b = {0};
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t k = gw_utf8_next(s + i, len - i, &cp);
-        if (cp == 0) cp = 0xFFFD;
-        gw_buf_put_utf8(&b, cp);
-        i += k;
-    }
-    j = json_stringn(b.data ? b.data : "", b.len);
-    gw_buf_free(&b);
-    return j ? j : json_string("");
-}
-
-static json_t *jcstr(const char *s)
-{
-    return jstr(s, s ? strlen(s) : 0);
-}
-
 char *gw_doc_to_json(const gw_doc *d, const char *path)
 {
     if (!d) return NULL;
     json_t *o = json_object();
-    json_object_set_new(o, "path", path ? jcstr(path) : json_null());
-    json_object_set_new(o, "encoding", jcstr(d->encoding));
+    json_object_set_new(o, "path", path ? gw_json_str(path) : json_null());
+    json_object_set_new(o, "encoding", gw_json_str(d->encoding));
     json_object_set_new(o, "replacements", json_integer((json_int_t)d->stats.replacements));
     json_object_set_new(o, "is_html", json_boolean(d->is_html));
-    json_object_set_new(o, "title", jcstr(d->title));
-    json_object_set_new(o, "date", jcstr(d->date));
-    json_object_set_new(o, "source", jcstr(d->source));
-    json_object_set_new(o, "docno", jcstr(d->docno));
+    json_object_set_new(o, "title", gw_json_str(d->title));
+    json_object_set_new(o, "date", gw_json_str(d->date));
+    json_object_set_new(o, "source", gw_json_str(d->source));
+    json_object_set_new(o, "docno", gw_json_str(d->docno));
     const gw_clean_stats *s = &d->stats.clean;
     json_t *r = json_object();
     json_object_set_new(r, "pinyin", json_integer((json_int_t)s->pinyin));
@@ -150,13 +124,13 @@ char *gw_doc_to_json(const gw_doc *d, const char *path)
     while (*m) {
         const char *e = strchr(m, '\n');
         size_t l = e ? (size_t)(e - m) : strlen(m);
-        if (l) json_array_append_new(ml, jstr(m, l));
+        if (l) json_array_append_new(ml, gw_json_strn(m, l));
         m += l + (e ? 1 : 0);
     }
     json_object_set_new(o, "metadata_lines", ml);
     json_object_set_new(o, "bytes", json_integer((json_int_t)d->len));
-    json_object_set_new(o, "text", jstr(d->text, d->text ? d->len : 0));
-    char *out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_object_set_new(o, "text", gw_json_strn(d->text, d->text ? d->len : 0));
+    char *out = gw_json_dump(o, GW_JSON_PRETTY);
     json_decref(o);
-    return out ? out : gw_xstrdup("{}");
+    return out;
 }

@@ -51,7 +51,8 @@ int gw_doc_parse(const char *bytes, size_t len, const char *name, const gw_clean
 void gw_doc_free(gw_doc *d);
 
 /* Writes the --inspect JSON of a parsed document to a malloc'ed string the caller frees
- * (NULL only if d is NULL). path may be NULL. Keys, in this order: path, encoding,
+ * (NULL only if d is NULL), indented for people (gw_json_dump, GW_JSON_PRETTY: invalid
+ * UTF-8 in a string becomes U+FFFD). path may be NULL (then null). Keys, in this order: path, encoding,
  * replacements, is_html, title, date, source, docno, removed {pinyin, boilerplate,
  * metadata, mojibake, mojibake_tails, repeated_title, joined_wraps}, metadata_lines
  * (array of strings), bytes (of text), text. */

@@ -1,15 +1,12 @@
 /* gw_index.c: a parsed document (gw_doc) -> a Xapian document, following the layout that
- * gw_index.h documents (and docs/index-format.md explains). Also the stored data's parser
- * and the near-duplicate key. */
+ * gw_index.h documents (and docs/index-format.md explains), and the near-duplicate key.
+ * What is stored besides the terms is gw_stored's. */
 #include "gw_index.h"
 
 #include "gw_buf.h"
 #include "gw_norm.h"
 #include "gw_token.h"
 
-#include <jansson.h>
-#include <limits.h>
-#include <lz4.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +15,6 @@
 #define UID_MAX 240
 /* Long paths keep this many leading bytes (readable in term listings) before the hash. */
 #define UID_KEEP 200
-
-/* The text value: a format byte, the length as 4 bytes little-endian, the block. */
-#define TEXT_LZ4 'L'
-#define TEXT_HEAD 5
 
 /* Longest prefix we use ("XS", "XD") + longest term (a word or a bigram). */
 #define TERM_BUF (4 + GW_TOKEN_MAX_WORD + 8)
@@ -176,65 +169,9 @@ static int all_digits(const char *s, size_t n)
     return 1;
 }
 
-/* (s, *n) as valid UTF-8: s itself when it is, else a copy in scratch with every invalid
- * byte (which a gw_doc should not hold) as U+FFFD, *n updated. Stored strings and the
- * stored text must always be valid. */
-static const char *valid_utf8(const char *s, size_t *n, gw_buf *scratch)
-{
-    if (gw_utf8_valid(s, *n))
-        return s;
-    gw_buf_reset(scratch);
-    for (size_t i = 0; i < *n;) {
-        uint32_t cp;
-        i += gw_utf8_next(s + i, *n - i, &cp);
-        gw_buf_put_utf8(scratch, cp);
-    }
-    *n = scratch->len;
-    return scratch->data ? scratch->data : "";
-}
-
-/* A JSON string from (s, n), which should be UTF-8 (see valid_utf8). */
-static json_t *json_text(const char *s, size_t n)
-{
-    if (!s)
-        return json_string("");
-    gw_buf b = {0};
-    const char *v = valid_utf8(s, &n, &b);
-    json_t *j = json_stringn(v, n);
-    gw_buf_free(&b);
-    return j;
-}
-
 static const char *str_or_empty(const char *s)
 {
     return s ? s : "";
-}
-
-/* The text value (gw_index.h, GW_SLOT_TEXT) of (s, n), valid UTF-8 as the data's strings
- * are. Xapian leaves a value as it is: no zlib on top of the block. */
-static int set_text(gw_xdoc *out, const char *s, size_t n, gw_err *err)
-{
-    gw_buf clean = {0};
-    s = valid_utf8(s, &n, &clean);
-    if (n > (size_t)LZ4_MAX_INPUT_SIZE) {
-        gw_buf_free(&clean);
-        return gw_err_set(err, GW_EINVAL, "text of %zu bytes: more than can be stored (%d)",
-                          n, LZ4_MAX_INPUT_SIZE);
-    }
-    int bound = LZ4_compressBound((int)n);
-    char *v = gw_xmalloc(TEXT_HEAD + (size_t)bound);
-    v[0] = TEXT_LZ4;
-    for (int i = 0; i < 4; i++)
-        v[1 + i] = (char)((n >> (8 * i)) & 0xFF);
-    int c = LZ4_compress_default(s, v + TEXT_HEAD, (int)n, bound);
-    gw_buf_free(&clean);
-    if (c <= 0) {
-        free(v);
-        return gw_err_set(err, GW_EINTERNAL, "cannot compress a text of %zu bytes", n);
-    }
-    gw_xdoc_set_value(out, GW_SLOT_TEXT, v, TEXT_HEAD + (size_t)c);
-    free(v);
-    return GW_OK;
 }
 
 int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_err *err)
@@ -322,30 +259,8 @@ int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_e
             gw_xdoc_set_value(out, GW_SLOT_HASH, fi->hash, strlen(fi->hash));
     }
 
-    /* Data. */
-    json_t *o = json_object();
-    json_object_set_new(o, "path", json_text(fi ? fi->relpath : "", fi && fi->relpath
-                                                               ? strlen(fi->relpath) : 0));
-    json_object_set_new(o, "title", json_text(title, strlen(title)));
-    json_object_set_new(o, "date", json_text(date, dlen));
-    json_object_set_new(o, "source", json_text(source, strlen(source)));
-    json_object_set_new(o, "docno", json_text(docno, strlen(docno)));
-    json_object_set_new(o, "encoding", json_text(doc->encoding, elen));
-    char *data = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (!data)
-        return gw_err_set(err, GW_EINTERNAL, "gw_index_build: cannot serialize the data");
-    if (text_len) {
-        int r = set_text(out, text, text_len, err);
-        if (r != GW_OK) {
-            free(data);
-            return r;
-        }
-    }
-    gw_xdoc_set_data(out, data, strlen(data));
-    free(data);
-    gw_err_clear(err);
-    return GW_OK;
+    /* Data and text: the stored format (gw_stored.h). */
+    return gw_stored_write(out, doc, fi ? fi->relpath : NULL, err);
 }
 
 /* ---- unique id ------------------------------------------------------------------------- */
@@ -397,116 +312,6 @@ size_t gw_index_uid_term(const char *relpath, char *buf, size_t bufsize)
              (unsigned long long)hash64(relpath, n, 0x6777696e646578ULL),
              (unsigned long long)hash64(relpath, n, 0x71756964ULL));
     return total;
-}
-
-/* ---- stored data ----------------------------------------------------------------------- */
-
-static char *field(json_t *o, const char *key, size_t *len)
-{
-    json_t *v = json_object_get(o, key);
-    const char *s = "";
-    size_t n = 0;
-    if (json_is_string(v)) {
-        s = json_string_value(v);
-        n = json_string_length(v);
-    }
-    char *c = gw_xmalloc(n + 1);
-    memcpy(c, s, n);
-    c[n] = '\0';
-    if (len)
-        *len = n;
-    return c;
-}
-
-int gw_stored_text(const gw_xdoc *doc, gw_buf *out, gw_err *err)
-{
-    gw_buf_reset(out);
-    size_t vl;
-    const char *v = doc ? gw_xdoc_value(doc, GW_SLOT_TEXT, &vl) : NULL;
-    if (!v || vl == 0) {
-        gw_err_clear(err);
-        return GW_OK;
-    }
-    if (vl < TEXT_HEAD || v[0] != TEXT_LZ4 || vl - TEXT_HEAD > (size_t)INT_MAX)
-        return gw_err_set(err, GW_ECORRUPT, "stored text: not an LZ4 block");
-    size_t n = 0;
-    for (int i = 0; i < 4; i++)
-        n |= (size_t)(unsigned char)v[1 + i] << (8 * i);
-    /* An LZ4 block expands at most 255-fold: a length past that is damage, refused before
-     * it costs an allocation of that size. */
-    if (n > (size_t)LZ4_MAX_INPUT_SIZE || n > (vl - TEXT_HEAD) * 255 + 16)
-        return gw_err_set(err, GW_ECORRUPT, "stored text: length %zu out of range", n);
-    char *dst = gw_buf_reserve(out, n + 1);
-    int got = LZ4_decompress_safe(v + TEXT_HEAD, dst, (int)(vl - TEXT_HEAD), (int)n);
-    if (got < 0 || (size_t)got != n) {
-        gw_buf_reset(out);
-        return gw_err_set(err, GW_ECORRUPT, "stored text: a damaged LZ4 block (%zu bytes "
-                          "announced)", n);
-    }
-    out->len = n;
-    dst[n] = '\0';
-    gw_err_clear(err);
-    return GW_OK;
-}
-
-int gw_stored_load(const gw_xdoc *doc, gw_stored *out, gw_err *err)
-{
-    size_t dl;
-    const char *data = doc ? gw_xdoc_data(doc, &dl) : NULL;
-    int r = gw_stored_parse(data, dl, out, err);
-    if (r != GW_OK)
-        return r;
-    gw_buf t = {0};
-    r = gw_stored_text(doc, &t, err);
-    if (r != GW_OK) {
-        gw_buf_free(&t);
-        gw_stored_free(out);
-        return r;
-    }
-    free(out->text);
-    out->text = gw_buf_steal(&t, &out->text_len);
-    return GW_OK;
-}
-
-int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err)
-{
-    if (!out)
-        return gw_err_set(err, GW_EINVAL, "gw_stored_parse: no output");
-    memset(out, 0, sizeof *out);
-    if (!data)
-        return gw_err_set(err, GW_EINVAL, "gw_stored_parse: no data");
-    json_error_t je;
-    json_t *o = json_loadb(data, len, JSON_ALLOW_NUL, &je);
-    if (!o || !json_is_object(o)) {
-        json_decref(o);
-        return gw_err_set(err, GW_ECORRUPT, "stored document data is not a JSON object: %s",
-                          o ? "wrong type" : je.text);
-    }
-    out->path = field(o, "path", NULL);
-    out->title = field(o, "title", NULL);
-    out->date = field(o, "date", NULL);
-    out->source = field(o, "source", NULL);
-    out->docno = field(o, "docno", NULL);
-    out->encoding = field(o, "encoding", NULL);
-    out->text = gw_xstrdup(""); /* in GW_SLOT_TEXT since layout 3: gw_stored_load */
-    out->text_len = 0;
-    json_decref(o);
-    gw_err_clear(err);
-    return GW_OK;
-}
-
-void gw_stored_free(gw_stored *s)
-{
-    if (!s)
-        return;
-    free(s->path);
-    free(s->title);
-    free(s->date);
-    free(s->source);
-    free(s->docno);
-    free(s->encoding);
-    free(s->text);
-    memset(s, 0, sizeof *s);
 }
 
 /* ---- near-duplicate key ---------------------------------------------------------------- */

@@ -28,10 +28,10 @@
  *   GW_SLOT_MTIME, GW_SLOT_SIZE  decimal strings (incremental runs)
  *   GW_SLOT_HASH    hex content hash of the file's bytes (incremental runs)
  *   GW_SLOT_YEAR    "YYYY" (facet)
- *   GW_SLOT_TEXT    the cleaned original text (snippets are drawn on it), compressed:
- *                   "L", its length in bytes (4 bytes, little-endian), an LZ4 block;
- *                   unset for an empty text (see gw_stored_text)
- * Data: a JSON object {"path","title","date","source","docno","encoding"}.
+ *   GW_SLOT_TEXT    the cleaned original text (snippets are drawn on it), compressed
+ *                   (gw_stored.h)
+ * Data: a JSON object {"path","title","date","source","docno","encoding"} (gw_stored.h,
+ * which writes and reads both; this header includes it).
  */
 #ifndef GW_INDEX_H
 #define GW_INDEX_H
@@ -40,6 +40,7 @@
 #include "gw_doc.h"
 #include "gw_err.h"
 #include "gw_norm.h"
+#include "gw_stored.h"
 #include "gw_xapian.h"
 
 #include <stdint.h>
@@ -76,36 +77,16 @@ typedef struct gw_file_info {
     const char *hash;      /* hex content hash (NUL-terminated), may be NULL */
 } gw_file_info;
 
-/* Builds the Xapian document for doc into out (a fresh gw_xdoc_new()). fi may be NULL
- * (no unique id, no mtime/size/hash values: for tests and --inspect). Builds gw_norm's
- * tables if needed. Returns GW_OK, or GW_EINVAL (doc or out NULL, empty relpath).
- * Thread-safe. */
+/* Builds the Xapian document for doc into out (a fresh gw_xdoc_new()): terms, values,
+ * and the stored data and text (gw_stored_write). fi may be NULL (no unique id, no
+ * mtime/size/hash values, path "": for tests and --inspect). Builds gw_norm's tables if
+ * needed. Returns GW_OK, or GW_EINVAL (doc or out NULL, empty relpath, a text too long
+ * to store), GW_EINTERNAL (the text cannot be compressed). Thread-safe. */
 int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_err *err);
 
 /* The unique-id term for relpath into buf (NUL-terminated); returns its length, or 0 if it
  * does not fit (Xapian terms are limited to 245 bytes; longer paths are hashed). */
 size_t gw_index_uid_term(const char *relpath, char *buf, size_t bufsize);
-
-/* The stored fields of a document. All strings are owned by the struct (free with
- * gw_stored_free), never NULL; a field the document lacks reads as "". */
-typedef struct gw_stored {
-    char *path, *title, *date, *source, *docno, *encoding, *text;
-    size_t text_len;
-} gw_stored;
-
-/* All stored fields of doc: its data's and its text (gw_stored_text). GW_ECORRUPT when
- * either is unreadable. */
-int gw_stored_load(const gw_xdoc *doc, gw_stored *out, gw_err *err);
-/* The fields of a document's data alone (text stays "": it is not in the data). */
-int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err);
-void gw_stored_free(gw_stored *s);
-
-/* The stored text of doc, decompressed into out (its content replaced; out->data
- * NUL-terminated unless the text is empty and out was never used; out->len its length).
- * An LZ4 block decompresses ~10x as fast as the zlib Xapian applies to document data,
- * and every hit of every page reads one. GW_ECORRUPT (out emptied) when the value is not
- * a block of the announced length. */
-int gw_stored_text(const gw_xdoc *doc, gw_buf *out, gw_err *err);
 
 /* Near-duplicate key of a normalized body (16 hex digits + NUL into out[17]); "" when the
  * body holds no Han or word character. Exact equality is what Xapian's collapse needs, so

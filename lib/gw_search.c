@@ -1,11 +1,13 @@
-/* gw_search.c: query -> page of hits with snippets, facets, explanation. See gw_search.h. */
+/* gw_search.c: the searcher, the public entry points, and the last stage of a search —
+ * the page's hits with their snippets (the stages: gw_search_int.h). See gw_search.h. */
 #include "gw_search.h"
 
 #include "gw_buf.h"
-#include "gw_date.h"
 #include "gw_index.h"
+#include "gw_json.h"
 #include "gw_norm.h"
 #include "gw_query.h"
+#include "gw_search_int.h"
 #include "gw_snippet.h"
 
 #include <jansson.h>
@@ -14,19 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Exact facet counts and totals up to this many matches (issue: at least 10,000). */
-#define FACET_EXACT 10000
-/* Facet values reported (most frequent first): a sidebar shows a few dozen at most. */
-#define FACET_VALUES 100
-/* Queries that need checking against the text look at this many candidates at most. */
-#define VERIFY_CAP 100000
-/* ... and check all of them only up to this many; beyond, enough for the page. Checking
- * reads the stored fields (sview_read), decompresses the stored text (LZ4) and normalizes
- * it: ~150,000 instructions for a report of 2,000 characters (callgrind; ~180,000 when
- * the text was zlib-compressed JSON, layout 2). A phrase across punctuation whose candidates hold few or no exact
- * matches still checks every candidate (thousands for two common words): see
- * docs/decisions.md, "Search speed". */
-#define VERIFY_FULL 300
 /* Highlight at most this many matches per document (a one-character query in a long
  * report matches thousands of times). */
 #define MAX_MATCHES 2000
@@ -147,13 +136,19 @@ gw_db *gw_searcher_db(gw_searcher *s) { return s->db; }
 
 /* ---- results ---------------------------------------------------------------------------------- */
 
+/* Frees the stored fields a hit and a document view share. */
+static void fields_free(char *path, char *title, char *date, char *source, char *docno)
+{
+    free(path);
+    free(title);
+    free(date);
+    free(source);
+    free(docno);
+}
+
 static void hit_free(gw_hit *h)
 {
-    free(h->path);
-    free(h->title);
-    free(h->date);
-    free(h->source);
-    free(h->docno);
+    fields_free(h->path, h->title, h->date, h->source, h->docno);
     free(h->snippet_html);
     free(h->snippet_text);
     free(h->marks);
@@ -170,286 +165,63 @@ void gw_results_free(gw_results *r)
     free(r->facet_source);
     free(r->facet_year);
     free(r->explain);
-    free(r->explain_json);
+    json_decref(r->explain_json);
     free(r->query_norm);
     free(r);
 }
 
-static char *xstrn(const char *s, size_t n) { return gw_xstrndup(s ? s : "", s ? n : 0); }
+/* ---- page: the hits ----------------------------------------------------------------------------- */
 
-/* ---- stored data, read fast ------------------------------------------------------------------- */
+/* The query's patterns that apply to the body text: what snippets highlight. */
+typedef struct body_pats {
+    const uint32_t **p;
+    size_t *l, n;
+} body_pats;
 
-/* gw_stored_parse (jansson) builds a tree and copies every string twice: ~350,000
- * instructions for a 9 KB report when the text was in the data (layout 2), 68% of the work
- * of checking a candidate against its text and ~1 ms of every page of 10 hits. The stored
- * data is a flat JSON object of strings (docs/index-format.md §6; the text has its own
- * value since layout 3, gw_stored_text): this
- * reads exactly that, decoding into one reusable buffer, and declines anything else
- * (another value type, invalid UTF-8, a raw control character, a lone surrogate, trailing
- * garbage), which then goes through gw_stored_parse — so whatever both accept reads the
- * same, and whatever this declines behaves as before. */
-enum { SF_PATH, SF_TITLE, SF_DATE, SF_SOURCE, SF_DOCNO, SF_N };
-static const char *const sf_name[SF_N] = {"path", "title", "date", "source", "docno"};
-
-typedef struct sview {
-    gw_buf buf;         /* decoded strings, each NUL-terminated (reused across documents) */
-    const char *s[SF_N]; /* borrowed from buf, or "" when the field is absent */
-    size_t n[SF_N];
-} sview;
-
-static const char *skip_ws(const char *p, const char *e)
+static void body_pats_make(const gw_query *gq, body_pats *b)
 {
-    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
-    return p;
-}
-
-static int hex4(const char *p, const char *e, uint32_t *v)
-{
-    if (e - p < 4) return 0;
-    uint32_t x = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        x <<= 4;
-        if (c >= '0' && c <= '9') x |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f') x |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F') x |= (uint32_t)(c - 'A' + 10);
-        else return 0;
-    }
-    *v = x;
-    return 1;
-}
-
-/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if invalid: no
- * overlong forms, surrogates or code points past U+10FFFF (as jansson checks). Its
- * continuation bytes are never '"', '\\' or control characters. */
-static size_t utf8_seq(const char *s, const char *e)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = (size_t)(e - s);
-    unsigned c = p[0];
-    if (c >= 0xC2 && c <= 0xDF) return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
-        if (c == 0xE0 && p[1] < 0xA0) return 0;
-        if (c == 0xED && p[1] > 0x9F) return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xF0 && p[1] < 0x90) return 0;
-        if (c == 0xF4 && p[1] > 0x8F) return 0;
-        return 4;
-    }
-    return 0;
-}
-
-/* Decodes the JSON string whose opening quote is just before *pp into out (room for as
- * many bytes as the encoded form: decoding never grows). 1 and *pp past the closing quote,
- * or 0 when it is anything jansson might read differently. */
-static int json_str(const char **pp, const char *e, char *out, size_t *olen)
-{
-    const char *p = *pp;
-    size_t k = 0;
-    for (;;) {
-        const char *q = p;
-        while (q < e) {
-            unsigned char c = (unsigned char)*q;
-            if (c < 0x80) {
-                if (c == '"' || c == '\\' || c < 0x20) break;
-                q++;
-                continue;
-            }
-            size_t l = utf8_seq(q, e);
-            if (!l) return 0;
-            q += l;
+    memset(b, 0, sizeof *b);
+    if (!gq) return;
+    const uint32_t *const *pats;
+    const size_t *lens;
+    const int *fields;
+    size_t np = gw_query_patterns(gq, &pats, &lens, &fields);
+    b->p = gw_xcalloc(np + 1, sizeof *b->p);
+    b->l = gw_xcalloc(np + 1, sizeof *b->l);
+    for (size_t i = 0; i < np; i++)
+        if (fields[i] == GW_QF_BODY) {
+            b->p[b->n] = pats[i];
+            b->l[b->n++] = lens[i];
         }
-        if (q > p) {
-            memcpy(out + k, p, (size_t)(q - p));
-            k += (size_t)(q - p);
-        }
-        if (q >= e || (unsigned char)*q < 0x20) return 0;
-        if (*q == '"') {
-            *pp = q + 1;
-            *olen = k;
-            return 1;
-        }
-        if (q + 1 >= e) return 0;
-        p = q + 2;
-        switch (q[1]) {
-        case '"': out[k++] = '"'; break;
-        case '\\': out[k++] = '\\'; break;
-        case '/': out[k++] = '/'; break;
-        case 'b': out[k++] = '\b'; break;
-        case 'f': out[k++] = '\f'; break;
-        case 'n': out[k++] = '\n'; break;
-        case 'r': out[k++] = '\r'; break;
-        case 't': out[k++] = '\t'; break;
-        case 'u': {
-            uint32_t v, w;
-            if (!hex4(p, e, &v)) return 0;
-            p += 4;
-            if (v >= 0xDC00 && v <= 0xDFFF) return 0;
-            if (v >= 0xD800 && v <= 0xDBFF) {
-                if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, e, &w) ||
-                    w < 0xDC00 || w > 0xDFFF)
-                    return 0;
-                p += 6;
-                v = 0x10000 + ((v - 0xD800) << 10) + (w - 0xDC00);
-            }
-            k += gw_utf8_encode(v, out + k);
-            break;
-        }
-        default: return 0;
-        }
-    }
 }
 
-/* 1: v holds the fields of data[0..len); 0: use gw_stored_parse. */
-static int sview_read(sview *v, const char *data, size_t len)
+/* h's stored fields, near-duplicate key and snippet from d (x's stored document; its text
+ * read when snippets), normalizing d's text unless a stage before did. */
+static void fill_hit(gw_hit *h, const gw_xdoc *x, gw_search_doc *d, const body_pats *bp,
+                     unsigned chars, int snippets)
 {
-    for (int f = 0; f < SF_N; f++) {
-        v->s[f] = "";
-        v->n[f] = 0;
-    }
-    if (!data) return 0;
-    gw_buf_reset(&v->buf);
-    /* every decoded string is at most as long as its encoded form, plus its NUL */
-    char *out = gw_buf_reserve(&v->buf, len + 1);
-    size_t k = 0;
-    const char *p = skip_ws(data, data + len), *e = data + len;
-    if (p >= e || *p++ != '{') return 0;
-    p = skip_ws(p, e);
-    if (p < e && *p == '}') {
-        p++;
-    } else {
-        for (;;) {
-            if (p >= e || *p++ != '"') return 0;
-            size_t kl;
-            if (!json_str(&p, e, out + k, &kl)) return 0; /* the key, decoded in place */
-            int f = -1;
-            for (int i = 0; i < SF_N; i++)
-                if (strlen(sf_name[i]) == kl && !memcmp(sf_name[i], out + k, kl)) f = i;
-            p = skip_ws(p, e);
-            if (p >= e || *p++ != ':') return 0;
-            p = skip_ws(p, e);
-            if (p >= e || *p++ != '"') return 0;
-            size_t vl;
-            if (!json_str(&p, e, out + k, &vl)) return 0;
-            if (f >= 0) {
-                out[k + vl] = 0;
-                v->s[f] = out + k;
-                v->n[f] = vl;
-                k += vl + 1;
-            }
-            p = skip_ws(p, e);
-            if (p < e && *p == ',') {
-                p = skip_ws(p + 1, e);
-                continue;
-            }
-            if (p < e && *p == '}') {
-                p++;
-                break;
-            }
-            return 0;
-        }
-    }
-    if (skip_ws(p, e) != e) return 0;
-    v->buf.len = k;
-    return 1;
-}
-
-/* Per-search scratch: the stored-data reader and normalization buffers, reused for every
- * candidate and hit (gw_norm_run reuses a gw_norm_text's memory). */
-typedef struct scratch {
-    sview sv;
-    gw_buf text; /* the stored text (gw_stored_text) */
-    gw_norm_text body, title, source, docno;
-} scratch;
-
-/* The stored text of doc into c->text; "" when it has none or it is unreadable. */
-static const char *load_text(const gw_xdoc *doc, scratch *c, size_t *len)
-{
-    if (gw_stored_text(doc, &c->text, NULL) != GW_OK || !c->text.data) {
-        *len = 0;
-        return "";
-    }
-    *len = c->text.len;
-    return c->text.data;
-}
-
-static void scratch_free(scratch *c)
-{
-    gw_buf_free(&c->sv.buf);
-    gw_buf_free(&c->text);
-    gw_norm_text_free(&c->body);
-    gw_norm_text_free(&c->title);
-    gw_norm_text_free(&c->source);
-    gw_norm_text_free(&c->docno);
-}
-
-/* Fills hit fields, snippet and marks from a stored document. */
-static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned chars,
-                     int snippets, scratch *c)
-{
-    size_t dl;
-    const char *data = gw_xdoc_data(doc, &dl);
-    gw_stored st;
-    memset(&st, 0, sizeof st);
-    const char *path = "", *title = "", *date = "", *source = "", *docno = "", *text = "";
-    size_t tl = 0;
-    int slow = 0;
-    if (sview_read(&c->sv, data, dl)) {
-        path = c->sv.s[SF_PATH];
-        title = c->sv.s[SF_TITLE];
-        date = c->sv.s[SF_DATE];
-        source = c->sv.s[SF_SOURCE];
-        docno = c->sv.s[SF_DOCNO];
-    } else if (gw_stored_parse(data, dl, &st, NULL) == GW_OK) {
-        slow = 1;
-        path = st.path;
-        title = st.title;
-        date = st.date;
-        source = st.source;
-        docno = st.docno;
-    }
-    h->path = gw_xstrdup(path);
-    h->title = gw_xstrdup(title);
-    h->date = gw_xstrdup(date);
-    h->source = gw_xstrdup(source);
-    h->docno = gw_xstrdup(docno);
+    h->path = gw_xstrdup(d->sv.path);
+    h->title = gw_xstrdup(d->sv.title);
+    h->date = gw_xstrdup(d->sv.date);
+    h->source = gw_xstrdup(d->sv.source);
+    h->docno = gw_xstrdup(d->sv.docno);
     size_t kl;
-    const char *key = gw_xdoc_value(doc, GW_SLOT_DUPKEY, &kl);
-    h->dupkey = xstrn(key, kl);
+    const char *key = gw_xdoc_value(x, GW_SLOT_DUPKEY, &kl);
+    h->dupkey = gw_xstrndup(key ? key : "", key ? kl : 0);
     if (!snippets) {
         h->snippet_html = gw_xstrdup("");
         h->snippet_text = gw_xstrdup("");
-        if (slow) gw_stored_free(&st);
         return;
     }
-    text = load_text(doc, c, &tl);
+    /* an unreadable text is an empty one: the hit still shows */
+    const char *text = d->text_ok && d->text.data ? d->text.data : "";
+    size_t tl = d->text_ok ? d->text.len : 0;
     gw_span *spans = NULL;
     size_t ns = 0;
-    if (gq && tl) {
-        const uint32_t *const *pats;
-        const size_t *lens;
-        const int *fields;
-        size_t np = gw_query_patterns(gq, &pats, &lens, &fields);
-        /* only patterns that apply to the body text */
-        const uint32_t **bp = gw_xcalloc(np + 1, sizeof *bp);
-        size_t *bl = gw_xcalloc(np + 1, sizeof *bl);
-        size_t nb = 0;
-        for (size_t i = 0; i < np; i++)
-            if (fields[i] == GW_QF_BODY) {
-                bp[nb] = pats[i];
-                bl[nb++] = lens[i];
-            }
-        if (nb) {
-            gw_norm_run(text, tl, 0, &c->body);
-            ns = gw_snippet_find(&c->body, bp, bl, nb, MAX_MATCHES, &spans);
-        }
-        free(bp);
-        free(bl);
+    if (bp->n && tl) {
+        if (!d->body_ready) gw_norm_run(text, tl, 0, &d->body);
+        d->body_ready = 1;
+        ns = gw_snippet_find(&d->body, bp->p, bp->l, bp->n, MAX_MATCHES, &spans);
     }
     gw_snippet sn;
     gw_snippet_make(text, tl, spans, ns, chars, &sn);
@@ -458,117 +230,49 @@ static void fill_hit(gw_hit *h, const gw_xdoc *doc, const gw_query *gq, unsigned
     h->marks = sn.marks;
     h->n_marks = sn.n_marks;
     free(spans);
-    if (slow) gw_stored_free(&st);
 }
 
-/* Exact evaluation of the query on one stored document. */
-static int verify_doc(const gw_query *gq, const gw_xdoc *doc, scratch *c)
+/* The page stage: r's hits from items[0..n) of mt->m, each document read once (cache holds
+ * those the verify stage read). When the facet pass saw every match, a hit's "similar" is
+ * its key's count there. */
+static int page_assemble(const gw_search_plan *p, const gw_search_match *mt,
+                         const gw_page_item *items, size_t n, gw_search_cache *cache,
+                         gw_results *r, gw_err *err)
 {
-    size_t dl;
-    const char *data = gw_xdoc_data(doc, &dl);
-    gw_stored st;
-    memset(&st, 0, sizeof st);
-    const char *title, *source, *docno, *text;
-    size_t tl;
-    int slow = 0;
-    if (sview_read(&c->sv, data, dl)) {
-        title = c->sv.s[SF_TITLE];
-        source = c->sv.s[SF_SOURCE];
-        docno = c->sv.s[SF_DOCNO];
-    } else {
-        if (gw_stored_parse(data, dl, &st, NULL) != GW_OK) return 0;
-        slow = 1;
-        title = st.title;
-        source = st.source;
-        docno = st.docno;
-    }
-    if (gw_stored_text(doc, &c->text, NULL) != GW_OK) {
-        if (slow) gw_stored_free(&st);
-        return 0;
-    }
-    text = c->text.data ? c->text.data : "";
-    tl = c->text.len;
-    gw_norm_run(text, tl, 0, &c->body);
-    gw_norm_run(title, strlen(title), 0, &c->title);
-    gw_norm_run(source, strlen(source), 0, &c->source);
-    gw_norm_run(docno, strlen(docno), 0, &c->docno);
-    size_t vl;
-    const char *v = gw_xdoc_value(doc, GW_SLOT_DATE, &vl);
-    char date[9] = "";
-    if (vl == 8) {
-        memcpy(date, v, 8);
-        date[8] = 0;
-    }
-    gw_query_doc d = {&c->body, &c->title, &c->source, &c->docno, date};
-    int r = gw_query_verify(gq, &d);
-    if (slow) gw_stored_free(&st);
-    return r;
-}
-
-/* ---- facets ------------------------------------------------------------------------------------- */
-
-typedef struct fcount {
-    char *value;
-    unsigned count;
-} fcount;
-
-static void fc_add(fcount **v, size_t *n, size_t *cap, const char *val, size_t len)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strlen((*v)[i].value) == len && !memcmp((*v)[i].value, val, len)) {
-            (*v)[i].count++;
-            return;
-        }
-    if (*n == *cap) {
-        *cap = *cap ? 2 * *cap : 16;
-        *v = gw_xrealloc(*v, *cap * sizeof **v);
-    }
-    (*v)[*n].value = gw_xstrndup(val, len);
-    (*v)[*n].count = 1;
-    (*n)++;
-}
-
-static int facet_by_count(const void *a, const void *b)
-{
-    const gw_facet *x = a, *y = b;
-    if (x->count != y->count) return x->count > y->count ? -1 : 1;
-    return strcmp(x->value, y->value);
-}
-static int facet_by_value_desc(const void *a, const void *b)
-{
-    const gw_facet *x = a, *y = b;
-    return strcmp(y->value, x->value);
-}
-
-typedef struct vcand {
-    size_t idx, order;
-    char *key, *source, *year;
-    unsigned similar;
-    int dropped;
-} vcand;
-
-static void vcand_free(vcand *v, size_t n)
-{
+    const gw_search_req *rq = p->rq;
+    body_pats bp;
+    body_pats_make(p->gq, &bp);
+    gw_search_doc scratch;
+    memset(&scratch, 0, sizeof scratch);
+    int rc = GW_OK;
+    r->hits = gw_xcalloc(n + 1, sizeof *r->hits);
     for (size_t i = 0; i < n; i++) {
-        free(v[i].key);
-        free(v[i].source);
-        free(v[i].year);
+        const gw_xdoc *x = gw_mset_doc(mt->m, items[i].idx, err);
+        if (!x) {
+            rc = err ? err->code : GW_EIO;
+            break;
+        }
+        gw_search_doc *d = gw_search_cache_find(cache, items[i].idx);
+        if (!d) {
+            d = &scratch;
+            gw_search_doc_read(d, x, items[i].idx, !rq->no_snippets);
+        }
+        gw_hit *h = &r->hits[r->n_hits++];
+        h->id = gw_mset_docid(mt->m, items[i].idx);
+        h->score = gw_mset_weight(mt->m, items[i].idx);
+        h->percent = gw_mset_percent(mt->m, items[i].idx);
+        h->similar = items[i].similar;
+        fill_hit(h, x, d, &bp, rq->snippet_chars, !rq->no_snippets);
+        if (mt->exact_similar && p->collapse) {
+            size_t kl = strlen(h->dupkey);
+            unsigned f = kl ? gw_mset_distinct_freq(mt->fm, h->dupkey, kl) : 0;
+            h->similar = f > 1 ? f - 1 : 0;
+        }
     }
-    free(v);
-}
-
-static int vcand_by_key(const void *a, const void *b)
-{
-    const vcand *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    if (c) return c;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static int vcand_by_order(const void *a, const void *b)
-{
-    const vcand *x = a, *y = b;
-    return x->order < y->order ? -1 : x->order > y->order;
+    gw_search_doc_free(&scratch);
+    free(bp.p);
+    free(bp.l);
+    return rc;
 }
 
 /* ---- the search ------------------------------------------------------------------------------- */
@@ -588,343 +292,29 @@ static int blank_query(const char *q)
     return 1;
 }
 
-typedef struct cand {
-    gw_docid id;
-    double w;
-    int pct;
-    unsigned similar;
-} cand;
-
+/* One attempt: plan -> match -> (verify, collapse, facets) -> page (gw_search_int.h). */
 static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw_query *gq,
                                gw_err *err)
 {
-    gw_db *db = s->db;
-    int has_text = gq != NULL;
-    gw_xquery *xq = has_text ? gw_query_build_ranked(gq, db) : gw_xquery_all();
-    /* the same documents, for the facet pass: no weights, the cheapest phrase form */
-    gw_xquery *bq = has_text ? gw_query_build_bool(gq, db) : gw_xquery_all();
-    /* request filters */
-    gw_xquery *filters[5];
-    size_t nf = 0;
-    if (rq->source && *rq->source)
-        filters[nf++] = gw_xquery_value_range(GW_SLOT_SOURCE, rq->source, rq->source);
-    if (rq->year > 0) {
-        char t[16];
-        int l = snprintf(t, sizeof t, "%s%04d", GW_PREFIX_YEAR, rq->year);
-        filters[nf++] = gw_xquery_term(t, (size_t)l, 0);
-    }
-    char lo[9] = "", hi[9] = "";
-    if ((rq->from && *rq->from) || (rq->to && *rq->to)) {
-        if ((rq->from && *rq->from && !gw_date_parse(rq->from, strlen(rq->from), 0, lo)) ||
-            (rq->to && *rq->to && !gw_date_parse(rq->to, strlen(rq->to), 1, hi))) {
-            for (size_t i = 0; i < nf; i++) gw_xquery_free(filters[i]);
-            gw_xquery_free(xq);
-            gw_xquery_free(bq);
-            gw_err_set(err, GW_EINVAL, "bad date in from/to (expected YYYY-MM-DD)");
-            return NULL;
-        }
-        filters[nf++] = gw_xquery_value_range(GW_SLOT_DATE, lo[0] ? lo : NULL, hi[0] ? hi : NULL);
-    }
-    if (rq->similar_to) {
-        gw_xdoc *d = gw_db_get_doc(db, rq->similar_to, err);
-        if (!d) {
-            for (size_t i = 0; i < nf; i++) gw_xquery_free(filters[i]);
-            gw_xquery_free(xq);
-            gw_xquery_free(bq);
-            return NULL;
-        }
-        size_t kl;
-        const char *key = gw_xdoc_value(d, GW_SLOT_DUPKEY, &kl);
-        char *k = xstrn(key, kl);
-        if (kl) {
-            filters[nf++] = gw_xquery_value_range(GW_SLOT_DUPKEY, k, k);
-        } else {
-            /* no key: the document is only similar to itself */
-            size_t dl;
-            const char *data = gw_xdoc_data(d, &dl);
-            gw_stored st;
-            char uid[256];
-            size_t ul = 0;
-            if (gw_stored_parse(data, dl, &st, NULL) == GW_OK) {
-                ul = gw_index_uid_term(st.path, uid, sizeof uid);
-                gw_stored_free(&st);
-            }
-            filters[nf++] = ul ? gw_xquery_term(uid, ul, 0) : gw_xquery_none();
-        }
-        free(k);
-        gw_xdoc_free(d);
-    }
-    if (nf) {
-        gw_xquery *v[6];
-        v[0] = xq;
-        memcpy(v + 1, filters, nf * sizeof *v);
-        gw_xquery *f = gw_xquery_combine(GW_OP_FILTER, v, nf + 1, 0);
-        v[0] = bq;
-        gw_xquery *fb = gw_xquery_combine(GW_OP_FILTER, v, nf + 1, 0);
-        gw_xquery_free(xq);
-        for (size_t i = 0; i < nf + 1; i++) gw_xquery_free(v[i]);
-        xq = f;
-        bq = fb;
-    }
-
-    gw_search_opts o = GW_SEARCH_OPTS_INIT;
-    int sort = rq->sort;
-    if (!has_text && sort == GW_SORT_RELEVANCE) sort = GW_SORT_DATE_DESC;
-    if (sort == GW_SORT_DATE_DESC || sort == GW_SORT_DATE_ASC) {
-        o.sort_slot = GW_SLOT_DATE;
-        o.sort_descending = sort == GW_SORT_DATE_DESC;
-        o.relevance_tiebreak = 1;
-    }
-    int collapse = rq->collapse && !rq->similar_to;
-    int verify = has_text && gw_query_needs_verify(gq);
-    unsigned limit = rq->limit;
+    gw_search_plan p;
+    if (gw_search_plan_make(s->db, rq, gq, &p, err) != GW_OK) return NULL;
     gw_results *r = gw_xcalloc(1, sizeof *r);
-    cand *cands = NULL;
-    gw_mset *m = NULL, *fm = NULL;
-    scratch sc;
-    memset(&sc, 0, sizeof sc);
-    if (!verify) {
-        o.offset = rq->offset;
-        o.limit = limit;
-        o.collapse_slot = collapse ? GW_SLOT_DUPKEY : -1;
-        gw_search_opts fo = GW_SEARCH_OPTS_INIT;
-        if (rq->want_facets) {
-            fo.facet_slots[0] = GW_SLOT_SOURCE;
-            fo.facet_slots[1] = GW_SLOT_YEAR;
-            fo.n_facets = 2;
-            fo.facet_max = FACET_VALUES;
-            fo.check_at_least = FACET_EXACT;
-        }
-        if (rq->want_facets && collapse) {
-            /* Collapsing while checking 10,000 matches costs more than the match itself
-             * (Xapian keeps every key in a map), so the facets come from a separate
-             * uncollapsed pass that returns no hits, and the page is matched collapsed
-             * without the check. The facet pass also counts the matches per
-             * near-duplicate key: when it saw every match, that gives the collapsed
-             * total and each hit's "similar" exactly (else Xapian's estimate). */
-            fo.offset = 0;
-            fo.limit = 0;
-            fo.distinct_slot = GW_SLOT_DUPKEY;
-            /* weightless: Xapian then skips the ranking boosts (AND_MAYBE branches) */
-            gw_xquery *sq = gw_xquery_scale(bq, 0);
-            /* a query that reads positions: keep the matches, so that the page pass ranks
-             * exactly them without checking positions a second time */
-            fo.collect_docids = has_text && gw_query_is_positional(gq);
-            fm = gw_db_search(db, sq, &fo, err);
-            gw_xquery_free(sq);
-            if (!fm) goto fail;
-            size_t nid = 0;
-            const gw_docid *ids = fo.collect_docids ? gw_mset_docids(fm, &nid) : NULL;
-            unsigned flb = gw_mset_lower_bound(fm);
-            if (nid && flb == gw_mset_upper_bound(fm) && nid == flb) {
-                gw_xquery_free(xq);
-                xq = gw_query_build_inset(gq);
-                /* only these are weighed: the AND of a phrase's terms alone can have many
-                 * more candidates (9,305 for the 1,348 matches of "属机关党建工作") */
-                o.accept_ids = ids;
-                o.n_accept_ids = nid;
-            }
-        } else if (rq->want_facets) {
-            memcpy(o.facet_slots, fo.facet_slots, sizeof o.facet_slots);
-            o.n_facets = fo.n_facets;
-            o.facet_max = fo.facet_max;
-            o.check_at_least = fo.check_at_least;
-        }
-        m = gw_db_search(db, xq, &o, err);
-        if (!m) goto fail;
-        gw_mset *fsrc = fm ? fm : m;
-        unsigned lb = gw_mset_lower_bound(m), ub = gw_mset_upper_bound(m);
-        r->total = gw_mset_estimated(m);
-        r->total_is_exact = lb == ub;
-        if (r->total_is_exact) r->total = lb;
-        unsigned nkeys = 0, nkeyless = 0;
-        /* only when the facet pass saw every match (a single term's count is known
-         * without looking at them all) */
-        int exact_similar = fm && gw_mset_lower_bound(fm) == gw_mset_upper_bound(fm) &&
-                            gw_mset_distinct_seen(fm) == gw_mset_lower_bound(fm) &&
-                            gw_mset_distinct(fm, &nkeys, &nkeyless);
-        if (exact_similar) {
-            /* every match seen: one result per key, one per document without a key */
-            r->total = nkeys + nkeyless;
-            r->total_is_exact = 1;
-        } else if (fm && !r->total_is_exact) {
-            /* the uncollapsed pass counted exactly up to FACET_EXACT, the page pass only
-             * estimated: near-duplicates are a few percent, so the exact uncollapsed
-             * count is the better estimate (Xapian's is often off by a fifth) */
-            unsigned flb = gw_mset_lower_bound(fm), fub = gw_mset_upper_bound(fm);
-            if (flb == fub) r->total = flb;
-            else if (gw_mset_estimated(fm) > r->total) r->total = gw_mset_estimated(fm);
-            if (r->total < lb) r->total = lb;
-            if (r->total > ub) r->total = ub;
-        }
-        size_t n = gw_mset_size(m);
-        cands = gw_xcalloc(n + 1, sizeof *cands);
-        for (size_t i = 0; i < n; i++) {
-            cands[i].id = gw_mset_docid(m, i);
-            cands[i].w = gw_mset_weight(m, i);
-            cands[i].pct = gw_mset_percent(m, i);
-            cands[i].similar = collapse ? gw_mset_collapse_count(m, i) : 0;
-        }
-        if (rq->want_facets) {
-            for (unsigned f = 0; f < 2; f++) {
-                size_t nv = gw_mset_facet_count(fsrc, f);
-                gw_facet *fv = gw_xcalloc(nv + 1, sizeof *fv);
-                size_t k = 0;
-                for (size_t j = 0; j < nv; j++) {
-                    size_t vl;
-                    const char *v = gw_mset_facet_value(fsrc, f, j, &vl);
-                    if (!vl) continue;
-                    fv[k].value = gw_xstrndup(v, vl);
-                    fv[k].count = gw_mset_facet_freq(fsrc, f, j);
-                    k++;
-                }
-                qsort(fv, k, sizeof *fv, f == 0 ? facet_by_count : facet_by_value_desc);
-                if (f == 0) {
-                    r->facet_source = fv;
-                    r->n_facet_source = k;
-                } else {
-                    r->facet_year = fv;
-                    r->n_facet_year = k;
-                }
-            }
-        }
-        for (size_t i = 0; i < n; i++) {
-            const gw_xdoc *d = gw_mset_doc(m, i, err);
-            if (!d) goto fail;
-            gw_hit *h;
-            r->hits = gw_xrealloc(r->hits, (r->n_hits + 1) * sizeof *r->hits);
-            h = &r->hits[r->n_hits++];
-            memset(h, 0, sizeof *h);
-            h->id = cands[i].id;
-            h->score = cands[i].w;
-            h->percent = cands[i].pct;
-            h->similar = cands[i].similar;
-            fill_hit(h, d, gq, rq->snippet_chars, !rq->no_snippets, &sc);
-            if (exact_similar && collapse) {
-                size_t kl;
-                const char *key = gw_xdoc_value(d, GW_SLOT_DUPKEY, &kl);
-                unsigned f = kl ? gw_mset_distinct_freq(fm, key, kl) : 0;
-                h->similar = f > 1 ? f - 1 : 0;
-            }
-        }
-    } else {
-        /* candidates from the index, each checked against its text; then collapse,
-         * facets and the page by hand */
-        o.offset = 0;
-        o.limit = VERIFY_CAP;
-        o.collapse_slot = -1;
-        o.check_at_least = 0;
-        m = gw_db_search(db, xq, &o, err);
-        if (!m) goto fail;
-        size_t n = gw_mset_size(m);
-        vcand *vc = gw_xcalloc(n + 1, sizeof *vc);
-        size_t nv = 0;
-        size_t examined = 0;
-        for (size_t i = 0; i < n; i++) {
-            /* past VERIFY_FULL candidates, stop once the page is safely filled: the total
-             * and the facets are then extrapolated (total_is_exact = 0) */
-            if (i >= VERIFY_FULL && nv >= 2 * ((size_t)rq->offset + limit) + 10) break;
-            examined++;
-            const gw_xdoc *d = gw_mset_doc(m, i, err);
-            if (!d) {
-                vcand_free(vc, nv);
-                goto fail;
-            }
-            if (!verify_doc(gq, d, &sc)) continue;
-            size_t l;
-            const char *v;
-            vc[nv].idx = i;
-            vc[nv].order = nv;
-            v = gw_xdoc_value(d, GW_SLOT_DUPKEY, &l);
-            vc[nv].key = xstrn(v, l);
-            v = gw_xdoc_value(d, GW_SLOT_SOURCE, &l);
-            vc[nv].source = xstrn(v, l);
-            v = gw_xdoc_value(d, GW_SLOT_YEAR, &l);
-            vc[nv].year = xstrn(v, l);
-            nv++;
-        }
-        if (collapse && nv) {
-            /* keep the best (first) of each key: group by key, then restore order */
-            qsort(vc, nv, sizeof *vc, vcand_by_key);
-            for (size_t i = 0; i < nv;) {
-                size_t j = i + 1;
-                if (vc[i].key[0])
-                    while (j < nv && !strcmp(vc[j].key, vc[i].key)) {
-                        vc[j].dropped = 1;
-                        j++;
-                    }
-                vc[i].similar = (unsigned)(j - i - 1);
-                i = j;
-            }
-            qsort(vc, nv, sizeof *vc, vcand_by_order);
-        }
-        fcount *fs = NULL, *fy = NULL;
-        size_t nfs = 0, cfs = 0, nfy = 0, cfy = 0;
-        size_t kept = 0;
-        for (size_t i = 0; i < nv; i++) {
-            if (vc[i].dropped) continue;
-            if (rq->want_facets) {
-                if (vc[i].source[0]) fc_add(&fs, &nfs, &cfs, vc[i].source, strlen(vc[i].source));
-                if (vc[i].year[0]) fc_add(&fy, &nfy, &cfy, vc[i].year, strlen(vc[i].year));
-            }
-            if (kept >= rq->offset && kept < (size_t)rq->offset + limit) {
-                const gw_xdoc *d = gw_mset_doc(m, vc[i].idx, err);
-                if (!d) {
-                    vcand_free(vc, nv);
-                    goto fail;
-                }
-                r->hits = gw_xrealloc(r->hits, (r->n_hits + 1) * sizeof *r->hits);
-                gw_hit *h = &r->hits[r->n_hits++];
-                memset(h, 0, sizeof *h);
-                h->id = gw_mset_docid(m, vc[i].idx);
-                h->score = gw_mset_weight(m, vc[i].idx);
-                h->percent = gw_mset_percent(m, vc[i].idx);
-                h->similar = vc[i].similar;
-                fill_hit(h, d, gq, rq->snippet_chars, !rq->no_snippets, &sc);
-            }
-            kept++;
-        }
-        r->total = (unsigned)kept;
-        r->total_is_exact = n < VERIFY_CAP && examined == n;
-        if (examined < n && examined)
-            r->total = (unsigned)((double)kept * (double)gw_mset_estimated(m) / (double)examined);
-        if (rq->want_facets) {
-            r->facet_source = gw_xcalloc(nfs + 1, sizeof *r->facet_source);
-            for (size_t i = 0; i < nfs; i++) {
-                r->facet_source[i].value = fs[i].value;
-                r->facet_source[i].count = fs[i].count;
-            }
-            r->n_facet_source = nfs;
-            qsort(r->facet_source, nfs, sizeof *r->facet_source, facet_by_count);
-            while (r->n_facet_source > FACET_VALUES) free(r->facet_source[--r->n_facet_source].value);
-            r->facet_year = gw_xcalloc(nfy + 1, sizeof *r->facet_year);
-            for (size_t i = 0; i < nfy; i++) {
-                r->facet_year[i].value = fy[i].value;
-                r->facet_year[i].count = fy[i].count;
-            }
-            r->n_facet_year = nfy;
-            qsort(r->facet_year, nfy, sizeof *r->facet_year, facet_by_value_desc);
-        }
-        free(fs);
-        free(fy);
-        vcand_free(vc, nv);
+    gw_search_match mt;
+    gw_page_item *items = NULL;
+    size_t n = 0;
+    gw_search_cache cache = {0};
+    int rc = gw_search_match_run(s->db, &p, &mt, r, &items, &n, err);
+    if (rc == GW_OK && p.verify) rc = gw_search_verify_run(&p, &mt, r, &items, &n, &cache, err);
+    if (rc == GW_OK) rc = page_assemble(&p, &mt, items, n, &cache, r, err);
+    free(items);
+    gw_search_cache_free(&cache);
+    gw_search_match_free(&mt);
+    gw_search_plan_free(&p);
+    if (rc != GW_OK) {
+        gw_results_free(r);
+        return NULL;
     }
-    gw_mset_free(m);
-    gw_mset_free(fm);
-    free(cands);
-    scratch_free(&sc);
-    gw_xquery_free(xq);
-    gw_xquery_free(bq);
     return r;
-fail:
-    gw_mset_free(m);
-    gw_mset_free(fm);
-    free(cands);
-    scratch_free(&sc);
-    gw_xquery_free(xq);
-    gw_xquery_free(bq);
-    gw_results_free(r);
-    return NULL;
 }
 
 /* Zero results: how many documents each word or phrase matches alone, so the user sees
@@ -1010,12 +400,9 @@ gw_results *gw_searcher_search(gw_searcher *s, const gw_search_req *rq, gw_err *
             gw_xquery_free(xq);
             if (r->total == 0) explain_zero(s, gq, &text, o);
             r->explain = text;
-            r->explain_json = json_dumps(o, JSON_COMPACT);
-            if (!r->explain_json) r->explain_json = gw_xstrdup("{}");
-            json_decref(o);
+            r->explain_json = o;
         } else {
             r->explain = gw_xstrdup("");
-            r->explain_json = gw_xstrdup("");
         }
         r->took_ms = now_ms() - t0;
     }
@@ -1024,12 +411,6 @@ gw_results *gw_searcher_search(gw_searcher *s, const gw_search_req *rq, gw_err *
 }
 
 /* ---- JSON ----------------------------------------------------------------------------------------- */
-
-static json_t *jstr(const char *s)
-{
-    json_t *j = json_string(s ? s : "");
-    return j ? j : json_string("");
-}
 
 static json_t *marks_json(const char *text, const gw_mark *mk, size_t n, int utf16)
 {
@@ -1069,12 +450,24 @@ static json_t *marks_json(const char *text, const gw_mark *mk, size_t n, int utf
     return a;
 }
 
+/* The keys a hit and a document view share, in the order both write them. */
+static void put_fields(json_t *o, gw_docid id, const char *path, const char *title,
+                       const char *date, const char *source, const char *docno)
+{
+    json_object_set_new(o, "id", json_integer(id));
+    json_object_set_new(o, "path", gw_json_str(path));
+    json_object_set_new(o, "title", gw_json_str(title));
+    json_object_set_new(o, "date", gw_json_str(date));
+    json_object_set_new(o, "source", gw_json_str(source));
+    json_object_set_new(o, "docno", gw_json_str(docno));
+}
+
 static json_t *facets_json(const gw_facet *f, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "value", jstr(f[i].value));
+        json_object_set_new(o, "value", gw_json_str(f[i].value));
         json_object_set_new(o, "count", json_integer(f[i].count));
         json_array_append_new(a, o);
     }
@@ -1084,7 +477,7 @@ static json_t *facets_json(const gw_facet *f, size_t n)
 char *gw_results_to_json(const gw_results *r)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "query", jstr(r->query_norm));
+    json_object_set_new(o, "query", gw_json_str(r->query_norm));
     json_object_set_new(o, "total", json_integer(r->total));
     json_object_set_new(o, "total_is_exact", json_boolean(r->total_is_exact));
     json_object_set_new(o, "took_ms", json_real((double)(long)(r->took_ms * 1000) / 1000));
@@ -1092,24 +485,19 @@ char *gw_results_to_json(const gw_results *r)
     for (size_t i = 0; i < r->n_hits; i++) {
         const gw_hit *h = &r->hits[i];
         json_t *j = json_object();
-        json_object_set_new(j, "id", json_integer(h->id));
-        json_object_set_new(j, "path", jstr(h->path));
-        json_object_set_new(j, "title", jstr(h->title));
-        json_object_set_new(j, "date", jstr(h->date));
-        json_object_set_new(j, "source", jstr(h->source));
-        json_object_set_new(j, "docno", jstr(h->docno));
+        put_fields(j, h->id, h->path, h->title, h->date, h->source, h->docno);
         json_object_set_new(j, "score", json_real(h->score));
         json_object_set_new(j, "percent", json_integer(h->percent));
         /* The API's shape: HTML for pages, text + offsets for scripts. */
-        json_object_set_new(j, "snippet_html", jstr(h->snippet_html));
+        json_object_set_new(j, "snippet_html", gw_json_str(h->snippet_html));
         json_t *sn = json_object();
-        json_object_set_new(sn, "text", jstr(h->snippet_text));
+        json_object_set_new(sn, "text", gw_json_str(h->snippet_text));
         json_object_set_new(sn, "marks", marks_json(h->snippet_text, h->marks, h->n_marks, 0));
         json_object_set_new(sn, "marks_utf16",
                             marks_json(h->snippet_text, h->marks, h->n_marks, 1));
         json_object_set_new(j, "snippet", sn);
         json_object_set_new(j, "similar", json_integer(h->similar));
-        json_object_set_new(j, "dupkey", jstr(h->dupkey));
+        json_object_set_new(j, "dupkey", gw_json_str(h->dupkey));
         json_array_append_new(hits, j);
     }
     json_object_set_new(o, "hits", hits);
@@ -1117,14 +505,13 @@ char *gw_results_to_json(const gw_results *r)
     json_object_set_new(f, "source", facets_json(r->facet_source, r->n_facet_source));
     json_object_set_new(f, "year", facets_json(r->facet_year, r->n_facet_year));
     json_object_set_new(o, "facets", f);
-    if (r->explain_json && r->explain_json[0]) {
-        json_t *e = json_loads(r->explain_json, 0, NULL);
-        if (e) json_object_set_new(o, "explain", e);
-        json_object_set_new(o, "explain_text", jstr(r->explain));
+    if (r->explain_json) {
+        json_object_set(o, "explain", r->explain_json);
+        json_object_set_new(o, "explain_text", gw_json_str(r->explain));
     }
-    char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    char *s = gw_json_dump(o, GW_JSON_COMPACT);
     json_decref(o);
-    return s ? s : gw_xstrdup("{}");
+    return s;
 }
 
 /* ---- one document ------------------------------------------------------------------------------ */
@@ -1206,11 +593,7 @@ gw_docview *gw_searcher_get_doc(gw_searcher *s, const char *id, const char *q, g
 void gw_docview_free(gw_docview *d)
 {
     if (!d) return;
-    free(d->path);
-    free(d->title);
-    free(d->date);
-    free(d->source);
-    free(d->docno);
+    fields_free(d->path, d->title, d->date, d->source, d->docno);
     free(d->encoding);
     free(d->html);
     free(d->text);
@@ -1221,18 +604,13 @@ void gw_docview_free(gw_docview *d)
 char *gw_docview_to_json(const gw_docview *d)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(d->id));
-    json_object_set_new(o, "path", jstr(d->path));
-    json_object_set_new(o, "title", jstr(d->title));
-    json_object_set_new(o, "date", jstr(d->date));
-    json_object_set_new(o, "source", jstr(d->source));
-    json_object_set_new(o, "docno", jstr(d->docno));
-    json_object_set_new(o, "encoding", jstr(d->encoding));
-    json_object_set_new(o, "html", jstr(d->html));
-    json_object_set_new(o, "text", jstr(d->text));
+    put_fields(o, d->id, d->path, d->title, d->date, d->source, d->docno);
+    json_object_set_new(o, "encoding", gw_json_str(d->encoding));
+    json_object_set_new(o, "html", gw_json_str(d->html));
+    json_object_set_new(o, "text", gw_json_str(d->text));
     json_object_set_new(o, "marks", marks_json(d->text, d->marks, d->n_marks, 0));
     json_object_set_new(o, "marks_utf16", marks_json(d->text, d->marks, d->n_marks, 1));
-    char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    char *s = gw_json_dump(o, GW_JSON_COMPACT);
     json_decref(o);
-    return s ? s : gw_xstrdup("{}");
+    return s;
 }

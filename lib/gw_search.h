@@ -15,7 +15,8 @@
  *     that: the index is being rewritten faster than it can be read, or it is damaged.
  *     Callers do not retry on their own.
  *  3. Results are plain structs the caller reads directly and frees with gw_results_free;
- *     every string in them is owned by the results and never NULL.
+ *     every string in them is owned by the results and never NULL (explain_json, an
+ *     object, is NULL when no explanation was asked).
  *  4. Character offsets: snippet marks are given in CHARACTERS (Unicode code points) of
  *     snippet_text, which is what JSON clients (JavaScript, Python) index by... almost:
  *     JavaScript strings count UTF-16 units, so the JSON also carries the marks in UTF-16
@@ -133,7 +134,8 @@ typedef struct gw_results {
     gw_facet *facet_source, *facet_year; /* most frequent first (year: newest first) */
     size_t n_facet_source, n_facet_year;
     char *explain;            /* human-readable explanation (want_explain), "" otherwise */
-    char *explain_json;       /* the same as a JSON object text, "" otherwise */
+    struct json_t *explain_json; /* the same as a jansson object (gw_query_explain_object;
+                                 owned by the results), NULL otherwise */
     char *query_norm;         /* the normalized query text */
 } gw_results;
 
@@ -141,11 +143,13 @@ typedef struct gw_results {
 gw_results *gw_searcher_search(gw_searcher *s, const gw_search_req *rq, gw_err *err);
 void gw_results_free(gw_results *r);
 
-/* The results as one JSON object (jansson), malloc'ed, caller frees:
+/* The results as one JSON object, malloc'ed, caller frees (gw_json_dump, compact; never
+ * NULL):
  * {"query","total","total_is_exact","took_ms","hits":[{"id","path","title","date",
- *  "source","docno","score","percent","snippet","snippet_text","marks":[[s,e],...],
- *  "marks_utf16":[[s,e],...],"similar","dupkey"}],"facets":{"source":[{"value","count"}],
- *  "year":[...]},"explain":{...}} ("explain" only when asked). */
+ *  "source","docno","score","percent","snippet_html","snippet":{"text",
+ *  "marks":[[s,e],...],"marks_utf16":[[s,e],...]},"similar","dupkey"}],
+ *  "facets":{"source":[{"value","count"}],"year":[...]},"explain":{...},
+ *  "explain_text"} ("explain" and "explain_text" only when asked). */
 char *gw_results_to_json(const gw_results *r);
 
 /* One whole document for GET /doc/{id}. */
@@ -163,6 +167,8 @@ typedef struct gw_docview {
  * when there is no such document. */
 gw_docview *gw_searcher_get_doc(gw_searcher *s, const char *id, const char *q, gw_err *err);
 void gw_docview_free(gw_docview *d);
+/* {"id","path","title","date","source","docno","encoding","html","text","marks",
+ * "marks_utf16"}, malloc'ed, caller frees (gw_json_dump, compact; never NULL). */
 char *gw_docview_to_json(const gw_docview *d);
 
 #endif

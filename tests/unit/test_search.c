@@ -1,8 +1,9 @@
 /* Unit tests of gw_search's fast paths against the slow ones they replace, on a real
  * Xapian database in a temporary directory:
- *  - the stored-data reader: hits read back exactly what was stored (quotes, backslashes,
- *    control characters, characters outside the BMP), and data it declines (another value
- *    type, escapes jansson rejects, garbage) reads as gw_stored_parse reads it;
+ *  - the stored data as the search path reads it (gw_stored_view): hits read back exactly
+ *    what was stored (quotes, backslashes, control characters, characters outside the
+ *    BMP), and odd data (another value type, escapes jansson rejects, garbage) reads as
+ *    gw_stored_parse reads it;
  *  - gw_query_build_bool (the facet pass's query) matches exactly the documents
  *    gw_query_build matches, for phrases where it checks only covering bigrams and for
  *    repeated characters where it must not. */
