@@ -147,8 +147,9 @@ gw_results *sd_run_search(sd_request *rq, const sd_params *p, int html, sd_reply
     c.req.collapse = p->collapse;
     c.req.snippet_chars = rq->cfg->snippet_chars;
     c.req.want_facets = p->facets;
-    /* The explanation is what a user with zero hits needs; JSON clients ask for it. */
-    c.req.want_explain = 1;
+    /* On by default: the explanation is what a user with zero hits needs. explain=false
+     * saves its work (and its bytes) for clients that never show it. */
+    c.req.want_explain = p->explain;
     c.req.similar_to = p->similar;
     c.req.max_query_bytes = rq->cfg->max_query_bytes;
     return run(rq, do_search, &c, r, html, 0);

@@ -216,6 +216,7 @@ int sd_params_parse(const char *qs, size_t len, const sd_limits *lim, sd_params 
     p->size = 10;
     p->collapse = 1;
     p->facets = 1;
+    p->explain = 1;
     p->sort = SD_SORT_RELEVANCE;
     gw_buf v = {0};
     int rc = 0;

@@ -30,7 +30,8 @@ typedef struct sd_params {
     int year;         /* 0 = none */
     char from[11], to[11]; /* "YYYY-MM-DD" or "" */
     int collapse;     /* 1 (default): near-duplicates collapsed */
-    int explain;      /* 1: include the query's explanation even with hits */
+    int explain;      /* 1 (default): the answer explains how the query was understood;
+                         0 leaves the explanation out and saves its work */
     unsigned similar; /* docid: list that hit's collapsed near-duplicates (0 = none) */
     int facets;       /* 1 (default): source and year counts; 0 skips counting (faster) */
 } sd_params;
