@@ -79,12 +79,21 @@ static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
-/* A date as gw_date reads it (YYYY, YYYY-MM, YYYY-MM-DD), widened to a whole day range
- * (from: first day, to: last day), as "YYYY-MM-DD" (links to other pages show it so). */
+/* A date in one of the API's three shapes (docs/api.md: YYYY, YYYY-MM, YYYY-MM-DD; the
+ * looser forms gw_date also reads for the query language, 2023/9/1 or 20230901, are not
+ * part of the API), checked as a day of the calendar by gw_date, widened to a whole day
+ * range (from: first day, to: last day), as "YYYY-MM-DD" (links to other pages show it
+ * so). */
 static int parse_date(const char *s, int is_to, char out[11])
 {
+    size_t n = strlen(s);
+    if (n != 4 && n != 7 && n != 10)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return -1;
     char d8[9];
-    if (!gw_date_parse(s, strlen(s), is_to, d8))
+    if (!gw_date_parse(s, n, is_to, d8))
         return -1;
     snprintf(out, 11, "%.4s-%.2s-%.2s", d8, d8 + 4, d8 + 6);
     return 0;
