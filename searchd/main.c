@@ -62,50 +62,48 @@ typedef struct cmdline {
     long cache;          /* -1 = default */
 } cmdline;
 
+/* The file, then the command line, over the defaults in c. 0, or -1 after logging which
+ * option is wrong. */
+static int apply_cmdline(gw_config *c, const cmdline *cl)
+{
+    gw_err err;
+    if (cl->config && gw_config_load(c, cl->config, &err) != GW_OK)
+        return sd_log(SD_LOG_ERROR, "%s", err.msg), -1;
+    for (size_t i = 0; i < cl->n_sets; i++)
+        if (gw_config_set_option(c, cl->sets[i], &err) != GW_OK)
+            return sd_log(SD_LOG_ERROR, "--set %s: %s", cl->sets[i], err.msg), -1;
+    if (cl->database && gw_config_set(c, "index", "database", cl->database, &err) != GW_OK)
+        return sd_log(SD_LOG_ERROR, "-d: %s", err.msg), -1;
+    if (cl->threads && gw_config_set(c, "searchd", "threads", cl->threads, &err) != GW_OK)
+        return sd_log(SD_LOG_ERROR, "-t: %s", err.msg), -1;
+    if (cl->n_listen)
+        gw_config_clear_list(&c->listen);
+    for (size_t i = 0; i < cl->n_listen; i++)
+        if (gw_config_set(c, "searchd", "listen", cl->listen[i], &err) != GW_OK)
+            return sd_log(SD_LOG_ERROR, "-l: %s", err.msg), -1;
+    return 0;
+}
+
+/* Every listen address parses (the file's too). 0, or -1 after logging which not. */
+static int check_listen(const gw_config *c)
+{
+    for (size_t i = 0; i < c->listen.n; i++) {
+        struct sockaddr_storage ss;
+        char why[300];
+        if (sd_listen_parse(c->listen.v[i], &ss, why, sizeof why) < 0)
+            return sd_log(SD_LOG_ERROR, "listen %s", why), -1;
+    }
+    return 0;
+}
+
 /* Builds the configuration: defaults, then the file, then the command line. NULL after
  * logging why. */
 static gw_config *build_config(const cmdline *cl)
 {
-    gw_err err;
     gw_config *c = gw_config_new();
-    if (cl->config && gw_config_load(c, cl->config, &err) != GW_OK) {
-        sd_log(SD_LOG_ERROR, "%s", err.msg);
+    if (apply_cmdline(c, cl) < 0 || check_listen(c) < 0) {
         gw_config_free(c);
         return NULL;
-    }
-    for (size_t i = 0; i < cl->n_sets; i++)
-        if (gw_config_set_option(c, cl->sets[i], &err) != GW_OK) {
-            sd_log(SD_LOG_ERROR, "--set %s: %s", cl->sets[i], err.msg);
-            gw_config_free(c);
-            return NULL;
-        }
-    if (cl->database && gw_config_set(c, "index", "database", cl->database, &err) != GW_OK) {
-        sd_log(SD_LOG_ERROR, "-d: %s", err.msg);
-        gw_config_free(c);
-        return NULL;
-    }
-    if (cl->threads && gw_config_set(c, "searchd", "threads", cl->threads, &err) != GW_OK) {
-        sd_log(SD_LOG_ERROR, "-t: %s", err.msg);
-        gw_config_free(c);
-        return NULL;
-    }
-    if (cl->n_listen) {
-        gw_config_clear_list(&c->listen);
-        for (size_t i = 0; i < cl->n_listen; i++)
-            if (gw_config_set(c, "searchd", "listen", cl->listen[i], &err) != GW_OK) {
-                sd_log(SD_LOG_ERROR, "-l: %s", err.msg);
-                gw_config_free(c);
-                return NULL;
-            }
-    }
-    for (size_t i = 0; i < c->listen.n; i++) {
-        struct sockaddr_storage ss;
-        char why[300];
-        if (sd_listen_parse(c->listen.v[i], &ss, why, sizeof why) < 0) {
-            sd_log(SD_LOG_ERROR, "listen %s", why);
-            gw_config_free(c);
-            return NULL;
-        }
     }
     if (sd_log_set_level(c->log_level) < 0)
         sd_log(SD_LOG_WARN, "log_level '%s' unknown; keeping info", c->log_level);
