@@ -19,11 +19,6 @@
 #define GW_VERSION "0.1.0"
 #endif
 
-/* A worker retries a search at most this often after the database moved under it: once
- * after a reopen, once after opening the path afresh. More means the index is being
- * rewritten faster than we can read it; 503 then. */
-#define MAX_RETRIES 2
-
 static void reply_from_err(sd_reply *r, const gw_err *err, int html, int doc)
 {
     switch (err->code) {
@@ -37,6 +32,8 @@ static void reply_from_err(sd_reply *r, const gw_err *err, int html, int doc)
     case GW_EMODIFIED:
     case GW_EIO:
     case GW_ELOCKED:
+        /* What is left after the search core's retries (gw_search.h, convention 2): the
+         * index is being rewritten faster than it can be read. */
         sd_reply_error(r, 503, html, "database busy: %s; retry shortly", err->msg);
         r->retry_after = 1;
         break;
@@ -44,9 +41,12 @@ static void reply_from_err(sd_reply *r, const gw_err *err, int html, int doc)
     }
 }
 
-/* Runs fn on this thread's searcher, reopening and retrying when the database moved. */
+/* A search or document read on a searcher: NULL with err set on failure. */
 typedef void *(*run_fn)(gw_searcher *s, void *ctx, gw_err *err);
 
+/* Runs fn once on this thread's searcher (searcher.h says which one serves the request;
+ * the search core retries on its own when the database moved under it). NULL with r
+ * filled with the error reply. */
 static void *run(sd_request *rq, run_fn fn, void *ctx, sd_reply *r, int html, int doc)
 {
     gw_err err;
@@ -57,21 +57,18 @@ static void *run(sd_request *rq, run_fn fn, void *ctx, sd_reply *r, int html, in
         r->retry_after = 5;
         return NULL;
     }
-    for (int attempt = 0;; attempt++) {
-        gw_err_clear(&err);
-        void *res = fn(sd_worker_searcher(w), ctx, &err);
-        if (res)
-            return res;
-        int retriable = err.code == GW_EMODIFIED || err.code == GW_EIO ||
-                        err.code == GW_ECORRUPT;
-        if (!retriable || attempt >= MAX_RETRIES)
-            break;
-        gw_err rerr;
-        if (sd_worker_recover(w, rq->srv, rq->cfg, attempt, &rerr) != GW_OK) {
-            err = rerr;
-            break;
-        }
+    gw_searcher *s = sd_worker_searcher(w);
+    unsigned long gen = gw_searcher_generation(s);
+    void *res = fn(s, ctx, &err);
+    unsigned long moved = gw_searcher_generation(s) - gen;
+    if (moved) {
+        /* The core ran it again on a newer view: counted here, where the metrics live. */
+        sd_metrics *m = &rq->srv->metrics;
+        atomic_fetch_add_explicit(&m->retries, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&m->reopens, moved, memory_order_relaxed);
     }
+    if (res)
+        return res;
     if (err.code != GW_EINVAL && !(doc && err.code == GW_ENOTFOUND))
         sd_log(SD_LOG_WARN, "search failed: %s: %s", gw_code_name(err.code), err.msg);
     reply_from_err(r, &err, html, doc);
@@ -109,10 +106,11 @@ int sd_cache_serve(sd_request *rq, sd_reply *r)
 
 void sd_cache_keep(sd_request *rq, const sd_reply *r)
 {
-    gw_err err;
     if (r->status != 200)
         return;
-    sd_worker *w = sd_worker_get(rq->srv, rq->cfg, &err);
+    /* No freshness check here: the answer belongs to the revision the search ran on,
+     * which is the one the worker holds now (a check could move it past the answer). */
+    sd_worker *w = sd_worker_current(rq->srv);
     if (!w || !sd_worker_cache(w))
         return;
     gw_buf k = {0};
@@ -149,8 +147,9 @@ gw_results *sd_run_search(sd_request *rq, const sd_params *p, int html, sd_reply
     c.req.collapse = p->collapse;
     c.req.snippet_chars = rq->cfg->snippet_chars;
     c.req.want_facets = p->facets;
-    /* The explanation is what a user with zero hits needs; JSON clients ask for it. */
-    c.req.want_explain = 1;
+    /* On by default: the explanation is what a user with zero hits needs. explain=false
+     * saves its work (and its bytes) for clients that never show it. */
+    c.req.want_explain = p->explain;
     c.req.similar_to = p->similar;
     c.req.max_query_bytes = rq->cfg->max_query_bytes;
     return run(rq, do_search, &c, r, html, 0);

@@ -62,57 +62,69 @@ typedef struct cmdline {
     long cache;          /* -1 = default */
 } cmdline;
 
+/* The file, then the command line, over the defaults in c. 0, or -1 after logging which
+ * option is wrong. */
+static int apply_cmdline(gw_config *c, const cmdline *cl)
+{
+    gw_err err;
+    if (cl->config && gw_config_load(c, cl->config, &err) != GW_OK)
+        return sd_log(SD_LOG_ERROR, "%s", err.msg), -1;
+    for (size_t i = 0; i < cl->n_sets; i++)
+        if (gw_config_set_option(c, cl->sets[i], &err) != GW_OK)
+            return sd_log(SD_LOG_ERROR, "--set %s: %s", cl->sets[i], err.msg), -1;
+    if (cl->database && gw_config_set(c, "index", "database", cl->database, &err) != GW_OK)
+        return sd_log(SD_LOG_ERROR, "-d: %s", err.msg), -1;
+    if (cl->threads && gw_config_set(c, "searchd", "threads", cl->threads, &err) != GW_OK)
+        return sd_log(SD_LOG_ERROR, "-t: %s", err.msg), -1;
+    if (cl->n_listen)
+        gw_config_clear_list(&c->listen);
+    for (size_t i = 0; i < cl->n_listen; i++)
+        if (gw_config_set(c, "searchd", "listen", cl->listen[i], &err) != GW_OK)
+            return sd_log(SD_LOG_ERROR, "-l: %s", err.msg), -1;
+    return 0;
+}
+
+/* Every listen address parses (the file's too). 0, or -1 after logging which not. */
+static int check_listen(const gw_config *c)
+{
+    for (size_t i = 0; i < c->listen.n; i++) {
+        struct sockaddr_storage ss;
+        char why[300];
+        if (sd_listen_parse(c->listen.v[i], &ss, why, sizeof why) < 0)
+            return sd_log(SD_LOG_ERROR, "listen %s", why), -1;
+    }
+    return 0;
+}
+
 /* Builds the configuration: defaults, then the file, then the command line. NULL after
  * logging why. */
 static gw_config *build_config(const cmdline *cl)
 {
-    gw_err err;
     gw_config *c = gw_config_new();
-    if (cl->config && gw_config_load(c, cl->config, &err) != GW_OK) {
-        sd_log(SD_LOG_ERROR, "%s%s", err.code == GW_ENOTFOUND ? "" : "", err.msg);
+    if (apply_cmdline(c, cl) < 0 || check_listen(c) < 0) {
         gw_config_free(c);
         return NULL;
-    }
-    for (size_t i = 0; i < cl->n_sets; i++)
-        if (gw_config_set_option(c, cl->sets[i], &err) != GW_OK) {
-            sd_log(SD_LOG_ERROR, "--set %s: %s", cl->sets[i], err.msg);
-            gw_config_free(c);
-            return NULL;
-        }
-    if (cl->database && gw_config_set(c, "index", "database", cl->database, &err) != GW_OK) {
-        sd_log(SD_LOG_ERROR, "-d: %s", err.msg);
-        gw_config_free(c);
-        return NULL;
-    }
-    if (cl->threads && gw_config_set(c, "searchd", "threads", cl->threads, &err) != GW_OK) {
-        sd_log(SD_LOG_ERROR, "-t: %s", err.msg);
-        gw_config_free(c);
-        return NULL;
-    }
-    if (cl->n_listen) {
-        gw_config_clear_list(&c->listen);
-        for (size_t i = 0; i < cl->n_listen; i++)
-            if (gw_config_set(c, "searchd", "listen", cl->listen[i], &err) != GW_OK) {
-                sd_log(SD_LOG_ERROR, "-l: %s", err.msg);
-                gw_config_free(c);
-                return NULL;
-            }
-    }
-    for (size_t i = 0; i < c->listen.n; i++) {
-        struct sockaddr_storage ss;
-        char why[300];
-        if (sd_listen_parse(c->listen.v[i], &ss, why, sizeof why) < 0) {
-            sd_log(SD_LOG_ERROR, "listen %s", why);
-            gw_config_free(c);
-            return NULL;
-        }
     }
     if (sd_log_set_level(c->log_level) < 0)
         sd_log(SD_LOG_WARN, "log_level '%s' unknown; keeping info", c->log_level);
     return c;
 }
 
-int main(int argc, char **argv)
+/* --cache N: 0 on success, else 2 after saying what is valid. */
+static int parse_cache(const char *arg, long *out)
+{
+    char *end;
+    *out = strtol(arg, &end, 10);
+    if (*end || end == arg || *out < 0 || *out > 1000000) {
+        fprintf(stderr, "gongwen-searchd: --cache '%s': expected a number 0-1000000\n", arg);
+        return 2;
+    }
+    return 0;
+}
+
+/* Reads the command line into *cl. Returns -1 to go on serving, else the exit status
+ * (0 after --help or --version, 2 on a usage error, said on stderr). */
+static int parse_cmdline(int argc, char **argv, cmdline *cl)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"database", required_argument, NULL, 'd'},
@@ -121,123 +133,133 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {"cache", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0}};
-    cmdline cl = {0};
-    cl.cache = -1;
-    cl.listen = calloc((size_t)argc, sizeof *cl.listen);
-    cl.sets = calloc((size_t)argc, sizeof *cl.sets);
-    if (!cl.listen || !cl.sets)
-        return 1;
-    int opt, rc = 0;
+    int opt;
     while ((opt = getopt_long(argc, argv, "c:d:l:t:hV", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'c': cl.config = optarg; break;
-        case 'd': cl.database = optarg; break;
-        case 'l': cl.listen[cl.n_listen++] = optarg; break;
-        case 't': cl.threads = optarg; break;
-        case 'S': cl.sets[cl.n_sets++] = optarg; break;
-        case 'P': cl.print_config = 1; break;
-        case 'C': {
-            char *end;
-            cl.cache = strtol(optarg, &end, 10);
-            if (*end || end == optarg || cl.cache < 0 || cl.cache > 1000000) {
-                fprintf(stderr, "gongwen-searchd: --cache '%s': expected a number 0-1000000\n",
-                        optarg);
-                rc = 2;
-                goto out;
-            }
+        case 'c': cl->config = optarg; break;
+        case 'd': cl->database = optarg; break;
+        case 'l': cl->listen[cl->n_listen++] = optarg; break;
+        case 't': cl->threads = optarg; break;
+        case 'S': cl->sets[cl->n_sets++] = optarg; break;
+        case 'P': cl->print_config = 1; break;
+        case 'C':
+            if (parse_cache(optarg, &cl->cache) != 0)
+                return 2;
             break;
-        }
-        case 'h': fputs(usage, stdout); goto out;
-        case 'V': printf("gongwen-searchd %s\n", GW_VERSION); goto out;
-        default:
-            fputs("Try 'gongwen-searchd --help'.\n", stderr);
-            rc = 2;
-            goto out;
+        case 'h': fputs(usage, stdout); return 0;
+        case 'V': printf("gongwen-searchd %s\n", GW_VERSION); return 0;
+        default: fputs("Try 'gongwen-searchd --help'.\n", stderr); return 2;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "gongwen-searchd: unexpected argument '%s'\nTry 'gongwen-searchd --help'.\n",
                 argv[optind]);
-        rc = 2;
-        goto out;
+        return 2;
     }
+    return -1;
+}
 
-    gw_config *cfg = build_config(&cl);
-    if (!cfg) {
-        rc = 2;
-        goto out;
-    }
-    if (cl.print_config) {
-        char *d = gw_config_dump(cfg);
-        fputs(d, stdout);
-        free(d);
-        gw_config_free(cfg);
-        goto out;
-    }
-    if (sd_access_log_open(cfg->access_log) < 0) {
-        sd_log(SD_LOG_ERROR, "access_log %s: %s", cfg->access_log, strerror(errno));
-        gw_config_free(cfg);
-        rc = 2;
-        goto out;
-    }
-
-    /* Block the signals we wait for BEFORE any thread exists; ignore SIGPIPE (a client
-     * that hangs up must not kill the daemon). */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+/* Blocks the signals main waits for BEFORE any thread exists (the workers inherit the
+ * mask) and ignores SIGPIPE (a client that hangs up must not kill the daemon). */
+static void block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
 
+/* SIGHUP: the configuration built again from the command line and the file, the access
+ * log reopened; on a bad file the old configuration stays. */
+static void reload(sd_server *srv, const cmdline *cl)
+{
+    gw_config *nc = build_config(cl);
+    if (!nc) {
+        sd_log(SD_LOG_ERROR, "SIGHUP: configuration not reloaded, keeping the old one");
+        return;
+    }
+    if (sd_access_log_open(nc->access_log) < 0)
+        sd_log(SD_LOG_ERROR, "SIGHUP: access_log %s: %s", nc->access_log, strerror(errno));
+    sd_server_reload(srv, nc);
+    sd_log(SD_LOG_INFO, "SIGHUP: configuration reloaded, logs reopened");
+}
+
+/* Serves cfg (owned from here) until SIGTERM or SIGINT. The exit status. */
+static int serve(gw_config *cfg, const cmdline *cl)
+{
+    sigset_t set;
+    block_signals(&set);
     gw_err err;
     if (sd_searcher_global_init(cfg, &err) != GW_OK) {
         sd_log(SD_LOG_ERROR, "%s", err.msg);
         gw_config_free(cfg);
-        rc = 1;
-        goto out;
+        return 1;
     }
     sd_server *srv = sd_server_new(cfg);
-    if (cl.cache >= 0)
-        srv->cache_entries = (size_t)cl.cache;
+    if (cl->cache >= 0)
+        srv->cache_entries = (size_t)cl->cache;
     /* Opening the database now tells the operator at once whether it is there; the
      * daemon serves anyway (503 until it appears), so it may start before the first
      * index run. */
     sd_searcher_probe(srv);
     if (sd_server_start(srv) < 0) {
         sd_server_free(srv);
-        rc = 1;
-        goto out;
+        return 1;
     }
     sd_log(SD_LOG_INFO, "gongwen-searchd %s serving %s", GW_VERSION, cfg->database);
+    int sig = 0;
     for (;;) {
-        int sig = 0;
         if (sigwait(&set, &sig) != 0)
             continue;
-        if (sig == SIGHUP) {
-            gw_config *nc = build_config(&cl);
-            if (!nc) {
-                sd_log(SD_LOG_ERROR, "SIGHUP: configuration not reloaded, keeping the old one");
-            } else {
-                if (sd_access_log_open(nc->access_log) < 0)
-                    sd_log(SD_LOG_ERROR, "SIGHUP: access_log %s: %s", nc->access_log,
-                           strerror(errno));
-                sd_server_reload(srv, nc);
-                sd_log(SD_LOG_INFO, "SIGHUP: configuration reloaded, logs reopened");
-            }
-            continue;
-        }
-        sd_log(SD_LOG_INFO, "%s: finishing requests in flight, then exiting",
-               sig == SIGINT ? "SIGINT" : "SIGTERM");
-        break;
+        if (sig != SIGHUP)
+            break;
+        reload(srv, cl);
     }
+    sd_log(SD_LOG_INFO, "%s: finishing requests in flight, then exiting",
+           sig == SIGINT ? "SIGINT" : "SIGTERM");
     sd_server_drain(srv, DRAIN_SECONDS);
     sd_server_free(srv);
     sd_searcher_global_done();
     sd_access_log_close();
     sd_log(SD_LOG_INFO, "stopped");
-out:
+    return 0;
+}
+
+/* The configuration of the command line: printed (--print-config, exit status 0), or
+ * served. 2 when it is not valid or its access log cannot be opened. */
+static int run(const cmdline *cl)
+{
+    gw_config *cfg = build_config(cl);
+    if (!cfg)
+        return 2;
+    if (cl->print_config) {
+        char *d = gw_config_dump(cfg);
+        fputs(d, stdout);
+        free(d);
+        gw_config_free(cfg);
+        return 0;
+    }
+    if (sd_access_log_open(cfg->access_log) < 0) {
+        sd_log(SD_LOG_ERROR, "access_log %s: %s", cfg->access_log, strerror(errno));
+        gw_config_free(cfg);
+        return 2;
+    }
+    return serve(cfg, cl);
+}
+
+int main(int argc, char **argv)
+{
+    cmdline cl = {0};
+    cl.cache = -1;
+    cl.listen = calloc((size_t)argc, sizeof *cl.listen);
+    cl.sets = calloc((size_t)argc, sizeof *cl.sets);
+    if (!cl.listen || !cl.sets)
+        return 1;
+    int rc = parse_cmdline(argc, argv, &cl);
+    if (rc < 0)
+        rc = run(&cl);
     free(cl.listen);
     free(cl.sets);
     return rc;

@@ -79,15 +79,142 @@ static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
-/* A date as gw_date reads it (YYYY, YYYY-MM, YYYY-MM-DD), widened to a whole day range
- * (from: first day, to: last day), as "YYYY-MM-DD" (links to other pages show it so). */
+/* A date in one of the API's three shapes (docs/api.md: YYYY, YYYY-MM, YYYY-MM-DD; the
+ * looser forms gw_date also reads for the query language, 2023/9/1 or 20230901, are not
+ * part of the API), checked as a day of the calendar by gw_date, widened to a whole day
+ * range (from: first day, to: last day), as "YYYY-MM-DD" (links to other pages show it
+ * so). */
 static int parse_date(const char *s, int is_to, char out[11])
 {
+    size_t n = strlen(s);
+    if (n != 4 && n != 7 && n != 10)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return -1;
     char d8[9];
-    if (!gw_date_parse(s, strlen(s), is_to, d8))
+    if (!gw_date_parse(s, n, is_to, d8))
         return -1;
     snprintf(out, 11, "%.4s-%.2s-%.2s", d8, d8 + 4, d8 + 6);
     return 0;
+}
+
+#define EXPECTED "expected q, page, size, sort, source, year, from, to, collapse, facets, " \
+                 "explain or similar"
+
+/* true/1/yes/on (or empty) -> 1, false/0/no/off -> 0, else -1. */
+static int parse_bool(const char *s)
+{
+    if (!*s || !strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on"))
+        return 1;
+    if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off"))
+        return 0;
+    return -1;
+}
+
+/* The CLI's and Elasticsearch's convention: a leading '-' is descending. */
+static int parse_sort(const char *s)
+{
+    if (!*s || strcmp(s, "relevance") == 0)
+        return SD_SORT_RELEVANCE;
+    if (strcmp(s, "-date") == 0 || strcmp(s, "date_desc") == 0)
+        return SD_SORT_DATE_DESC;
+    if (strcmp(s, "date") == 0 || strcmp(s, "+date") == 0 || strcmp(s, "date_asc") == 0)
+        return SD_SORT_DATE_ASC;
+    return -1;
+}
+
+/* The numbers: page, size, year, similar. 1 when key is none of them. */
+static int set_number(sd_params *p, const char *key, const char *s, const sd_limits *lim,
+                      sd_perr *err)
+{
+    unsigned u;
+    if (strcmp(key, "page") == 0) {
+        if (parse_uint(s, 1, 1000000, &u) < 0)
+            return fail(err, "page '%.40s': expected a number 1-%u", s,
+                        lim->max_offset ? lim->max_offset : 1000000);
+        p->page = u;
+    } else if (strcmp(key, "size") == 0) {
+        if (parse_uint(s, 1, lim->max_page_size, &u) < 0)
+            return fail(err, "size '%.40s': expected a number 1-%u", s, lim->max_page_size);
+        p->size = u;
+    } else if (strcmp(key, "year") == 0) {
+        if (*s && (parse_uint(s, 1000, 9999, &u) < 0 || strlen(s) != 4))
+            return fail(err, "year '%.40s': expected four digits, like 2023", s);
+        p->year = *s ? (int)u : 0;
+    } else if (strcmp(key, "similar") == 0) {
+        if (*s && parse_uint(s, 1, 4000000000u, &u) < 0)
+            return fail(err, "similar '%.40s': expected a document id (a number)", s);
+        p->similar = *s ? u : 0;
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+/* One parameter, its value s (decoded, NUL-terminated, vlen bytes). 0 or -1 + err. */
+static int set_param(sd_params *p, const char *key, const char *s, size_t vlen,
+                     const sd_limits *lim, sd_perr *err)
+{
+    int rc = set_number(p, key, s, lim, err);
+    if (rc <= 0)
+        return rc;
+    if (strcmp(key, "q") == 0) {
+        free(p->q);
+        p->q = gw_xstrdup(s);
+    } else if (strcmp(key, "sort") == 0) {
+        int sort = parse_sort(s);
+        if (sort < 0)
+            return fail(err, "sort '%.40s': expected relevance, -date (newest first) or "
+                             "date (oldest first)", s);
+        p->sort = sort;
+    } else if (strcmp(key, "source") == 0) {
+        free(p->source);
+        p->source = NULL;
+        if (vlen > 256)
+            return fail(err, "source: at most 256 bytes");
+        if (*s)
+            p->source = gw_xstrdup(s);
+    } else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
+        int is_to = key[0] == 't';
+        char *dst = is_to ? p->to : p->from;
+        if (!*s)
+            dst[0] = '\0';
+        else if (parse_date(s, is_to, dst) < 0)
+            return fail(err, "%s '%.40s': expected a date YYYY-MM-DD (or YYYY-MM, YYYY)", key,
+                        s);
+    } else if (strcmp(key, "collapse") == 0 || strcmp(key, "explain") == 0 ||
+               strcmp(key, "facets") == 0) {
+        int b = parse_bool(s);
+        if (b < 0)
+            return fail(err, "%s '%.40s': expected true or false", key, s);
+        *(key[0] == 'c' ? &p->collapse : key[0] == 'f' ? &p->facets : &p->explain) = b;
+    } else {
+        return fail(err, "unknown parameter '%.40s'; " EXPECTED, key);
+    }
+    return 0;
+}
+
+/* One "key=value" pair kv[0..kvlen) of the query string; v is scratch. 0 or -1 + err. */
+static int parse_pair(const char *kv, size_t kvlen, const sd_limits *lim, sd_params *p,
+                      gw_buf *v, sd_perr *err)
+{
+    const char *eq = memchr(kv, '=', kvlen);
+    size_t klen = eq ? (size_t)(eq - kv) : kvlen;
+    const char *val = eq ? eq + 1 : kv + kvlen;
+    size_t vlen = eq ? kvlen - klen - 1 : 0;
+    char key[16];
+    gw_buf_reset(v);
+    if (sd_pct_decode(kv, klen, 1, v) < 0)
+        return fail(err, "invalid percent-encoding or UTF-8 in a parameter name");
+    if (v->len >= sizeof key)
+        return fail(err, "unknown parameter '%.40s'; " EXPECTED, v->data);
+    memcpy(key, v->data ? v->data : "", v->len);
+    key[v->len] = '\0';
+    gw_buf_reset(v);
+    if (sd_pct_decode(val, vlen, 1, v) < 0)
+        return fail(err, "parameter '%s': invalid percent-encoding or UTF-8", key);
+    return set_param(p, key, v->data ? v->data : "", v->len, lim, err);
 }
 
 int sd_params_parse(const char *qs, size_t len, const sd_limits *lim, sd_params *p,
@@ -98,121 +225,17 @@ int sd_params_parse(const char *qs, size_t len, const sd_limits *lim, sd_params 
     p->size = 10;
     p->collapse = 1;
     p->facets = 1;
+    p->explain = 1;
     p->sort = SD_SORT_RELEVANCE;
     gw_buf v = {0};
-    size_t i = 0;
     int rc = 0;
-    while (i < len && rc == 0) {
+    for (size_t i = 0; i < len && rc == 0;) {
         size_t j = i;
         while (j < len && qs[j] != '&')
             j++;
-        const char *kv = qs + i;
-        size_t kvlen = j - i;
+        if (j > i)
+            rc = parse_pair(qs + i, j - i, lim, p, &v, err);
         i = j + 1;
-        if (kvlen == 0)
-            continue;
-        const char *eq = memchr(kv, '=', kvlen);
-        size_t klen = eq ? (size_t)(eq - kv) : kvlen;
-        const char *val = eq ? eq + 1 : kv + kvlen;
-        size_t vlen = eq ? kvlen - klen - 1 : 0;
-        char key[16];
-        gw_buf_reset(&v);
-        if (sd_pct_decode(kv, klen, 1, &v) < 0) {
-            rc = fail(err, "invalid percent-encoding or UTF-8 in a parameter name");
-            break;
-        }
-        if (v.len >= sizeof key) {
-            rc = fail(err, "unknown parameter '%.40s'; expected q, page, size, sort, source, "
-                           "year, from, to, collapse, facets, explain or similar", v.data);
-            break;
-        }
-        memcpy(key, v.data ? v.data : "", v.len);
-        key[v.len] = '\0';
-        gw_buf_reset(&v);
-        if (sd_pct_decode(val, vlen, 1, &v) < 0) {
-            rc = fail(err, "parameter '%s': invalid percent-encoding or UTF-8", key);
-            break;
-        }
-        const char *s = v.data ? v.data : "";
-        unsigned u;
-        if (strcmp(key, "q") == 0) {
-            free(p->q);
-            p->q = gw_xstrdup(s);
-        } else if (strcmp(key, "page") == 0) {
-            if (parse_uint(s, 1, 1000000, &u) < 0)
-                rc = fail(err, "page '%.40s': expected a number 1-%u", s,
-                          lim->max_offset ? lim->max_offset : 1000000);
-            else
-                p->page = u;
-        } else if (strcmp(key, "size") == 0) {
-            if (parse_uint(s, 1, lim->max_page_size, &u) < 0)
-                rc = fail(err, "size '%.40s': expected a number 1-%u", s, lim->max_page_size);
-            else
-                p->size = u;
-        } else if (strcmp(key, "sort") == 0) {
-            /* The CLI's and Elasticsearch's convention: a leading '-' is descending. */
-            if (!*s || strcmp(s, "relevance") == 0)
-                p->sort = SD_SORT_RELEVANCE;
-            else if (strcmp(s, "-date") == 0 || strcmp(s, "date_desc") == 0)
-                p->sort = SD_SORT_DATE_DESC;
-            else if (strcmp(s, "date") == 0 || strcmp(s, "+date") == 0 ||
-                     strcmp(s, "date_asc") == 0)
-                p->sort = SD_SORT_DATE_ASC;
-            else
-                rc = fail(err, "sort '%.40s': expected relevance, -date (newest first) or "
-                               "date (oldest first)", s);
-        } else if (strcmp(key, "source") == 0) {
-            free(p->source);
-            p->source = NULL;
-            if (v.len > 256)
-                rc = fail(err, "source: at most 256 bytes");
-            else if (*s)
-                p->source = gw_xstrdup(s);
-        } else if (strcmp(key, "year") == 0) {
-            if (!*s)
-                p->year = 0;
-            else if (parse_uint(s, 1000, 9999, &u) < 0 || strlen(s) != 4)
-                rc = fail(err, "year '%.40s': expected four digits, like 2023", s);
-            else
-                p->year = (int)u;
-        } else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
-            int is_to = key[0] == 't';
-            char *dst = is_to ? p->to : p->from;
-            if (!*s)
-                dst[0] = '\0';
-            else if (parse_date(s, is_to, dst) < 0)
-                rc = fail(err, "%s '%.40s': expected a date YYYY-MM-DD (or YYYY-MM, YYYY)",
-                          key, s);
-        } else if (strcmp(key, "similar") == 0) {
-            if (!*s)
-                p->similar = 0;
-            else if (parse_uint(s, 1, 4000000000u, &u) < 0)
-                rc = fail(err, "similar '%.40s': expected a document id (a number)", s);
-            else
-                p->similar = u;
-        } else if (strcmp(key, "collapse") == 0 || strcmp(key, "explain") == 0 ||
-                   strcmp(key, "facets") == 0) {
-            int b;
-            if (!*s || !strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "yes") ||
-                !strcmp(s, "on"))
-                b = 1;
-            else if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "no") ||
-                     !strcmp(s, "off"))
-                b = 0;
-            else
-                b = -1;
-            if (b < 0)
-                rc = fail(err, "%s '%.40s': expected true or false", key, s);
-            else if (key[0] == 'c')
-                p->collapse = b;
-            else if (key[0] == 'f')
-                p->facets = b;
-            else
-                p->explain = b;
-        } else {
-            rc = fail(err, "unknown parameter '%.40s'; expected q, page, size, sort, source, "
-                           "year, from, to, collapse, facets, explain or similar", key);
-        }
     }
     gw_buf_free(&v);
     return rc;

@@ -30,7 +30,8 @@ typedef struct sd_params {
     int year;         /* 0 = none */
     char from[11], to[11]; /* "YYYY-MM-DD" or "" */
     int collapse;     /* 1 (default): near-duplicates collapsed */
-    int explain;      /* 1: include the query's explanation even with hits */
+    int explain;      /* 1 (default): the answer explains how the query was understood;
+                         0 leaves the explanation out and saves its work */
     unsigned similar; /* docid: list that hit's collapsed near-duplicates (0 = none) */
     int facets;       /* 1 (default): source and year counts; 0 skips counting (faster) */
 } sd_params;
@@ -57,9 +58,10 @@ int sd_params_parse(const char *qs, size_t len, const sd_limits *lim, sd_params 
 int sd_params_check(const sd_params *p, const sd_limits *lim, sd_perr *err);
 void sd_params_free(sd_params *p);
 
-/* Appends the query string that reproduces p with the given changes (page, sort, source,
- * year; pass -1/NULL to keep p's value, "" to drop a filter), percent-encoded, starting
- * with '?'. For links on the page. */
+/* Appends the query string that reproduces p's search with the given changes (page, sort,
+ * source, year; pass -1/NULL to keep p's value, "" to drop a filter), percent-encoded,
+ * starting with '?'. For links on the page, which carry q, the filters, sort, size,
+ * collapse, similar and page, never facets= or explain= (the page wants both). */
 void sd_params_link(gw_buf *out, const sd_params *p, int page, int sort, const char *source,
                     int year);
 

@@ -1,4 +1,5 @@
-/* searcher.c: per-thread searchers and their freshness. See searcher.h. */
+/* searcher.c: the workers' searchers and their freshness. See searcher.h: the state
+ * machine is sd_worker_get, the two transitions are start() and check(). */
 #include "searcher.h"
 
 #include "gw_norm.h"
@@ -11,28 +12,42 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct sd_worker {
+/* A searcher with what was noted just before it was opened (open_noted): the path's
+ * identity and the server's reload count, so that a switch in between is still seen at
+ * the next check. The spares sd_searcher_probe opens for the workers are these too. */
+typedef struct opened {
     gw_searcher *s;
-    char *path;           /* the path it was opened from */
-    dev_t dev;            /* identity of that path when opened */
-    ino_t ino;
-    struct timespec mtime;
-    off_t size;
-    int is_dir;
-    double checked;       /* last freshness check (monotonic seconds) */
-    double failed;        /* last failed open, to avoid retrying on every request */
-    unsigned generation;  /* server generation it was opened under */
-    unsigned long revision;
-    unsigned long epoch;  /* bumped at every change of revision or database */
-    sd_cache *cache;      /* answers of this epoch (cache.h) */
+    struct stat st;
+    int have_st;          /* 0: the path could not be stat'ed (then any identity differs) */
+    unsigned reloads;     /* sd_server.generation at the open */
+} opened;
+
+struct sd_spares {
+    pthread_mutex_t mu;
+    opened v[SD_MAX_DAEMONS];
+    size_t n;
+};
+
+struct sd_worker {
+    gw_searcher *s;       /* NULL: EMPTY; else SERVING */
+    char *path;           /* the configured path it was opened from */
+    struct stat st;       /* that path's identity at the open */
+    int have_st;
+    unsigned reloads;     /* sd_server.generation at the open */
+    double checked;       /* last freshness check (monotonic seconds; 0: never) */
+    double failed;        /* last failed open while EMPTY */
+    unsigned long base;   /* epoch = base + gw_searcher_generation(s); raised past the
+                             last epoch at every replacement, whose generation restarts */
+    sd_cache *cache;      /* answers of the current epoch (cache.h) */
 };
 
 int sd_searcher_global_init(const gw_config *cfg, gw_err *err)
 {
-    /* Building the normalization tables and loading the segmentation dictionary once
-     * here (~0.6 s) keeps the first request from paying for it, and reports a missing
-     * OpenCC data file at start. Without friso's dictionary queries still work (one word
-     * per Han run), so that is only a warning. */
+    /* Loading the segmentation dictionary here (~0.2 s) and building the normalization
+     * tables (~6 ms) keeps the first request from paying for them. The Traditional ->
+     * Simplified table is compiled in (lib/gen_t2s.sh, from OpenCC's TSCharacters.ocd2),
+     * so nothing of OpenCC is read at run time. Without friso's dictionary queries still
+     * work (one word per Han run), so that is only a warning. */
     int rc = gw_norm_init(err);
     if (rc != GW_OK)
         return rc;
@@ -58,22 +73,6 @@ static void worker_free(void *p)
     free(w);
 }
 
-/* A searcher with the identity of its path and the server's generation when it was
- * opened (open_noted), so that a switch in between is still seen: the spares that
- * sd_searcher_probe opens for the workers, and each worker's fresh opens. */
-typedef struct spare {
-    gw_searcher *s;
-    struct stat st;
-    int have_st;
-    unsigned generation;
-} spare;
-
-struct sd_spares {
-    pthread_mutex_t mu;
-    spare v[SD_MAX_DAEMONS];
-    size_t n;
-};
-
 void sd_searcher_key_init(sd_server *s)
 {
     pthread_key_create(&s->worker_key, worker_free);
@@ -93,14 +92,26 @@ void sd_searcher_key_done(sd_server *s)
     }
 }
 
-/* A spare searcher opened under the current generation, or 0. */
-static int take_spare(sd_server *srv, spare *out)
+/* Opens cfg's database into *out with the identity of its path and the reload count at
+ * that moment. The path is stat'ed before the database is opened: if the indexer switches
+ * the path (its Xapian stub file, indexer/layout.c) in between, the next check sees a
+ * different identity and opens again, never the other way round. */
+static int open_noted(sd_server *srv, const gw_config *cfg, opened *out, gw_err *err)
+{
+    out->reloads = atomic_load(&srv->generation);
+    out->have_st = stat(cfg->database, &out->st) == 0;
+    out->s = gw_searcher_open(cfg->database, err);
+    return out->s ? GW_OK : err ? err->code : GW_EIO;
+}
+
+/* A spare opened under the current reload count, or 0. */
+static int take_spare(sd_server *srv, opened *out)
 {
     int got = 0;
     pthread_mutex_lock(&srv->spares->mu);
     while (!got && srv->spares->n > 0) {
-        spare sp = srv->spares->v[--srv->spares->n];
-        if (sp.generation == atomic_load(&srv->generation)) {
+        opened sp = srv->spares->v[--srv->spares->n];
+        if (sp.reloads == atomic_load(&srv->generation)) {
             *out = sp;
             got = 1;
         } else {
@@ -111,13 +122,35 @@ static int take_spare(sd_server *srv, spare *out)
     return got;
 }
 
-static void remember_identity(sd_worker *w, const struct stat *st)
+/* Makes o's searcher, opened from cfg's database, w's searcher (closing the one it
+ * replaces), with a new epoch. */
+static void install(sd_worker *w, sd_server *srv, const gw_config *cfg, const opened *o)
 {
-    w->dev = st->st_dev;
-    w->ino = st->st_ino;
-    w->mtime = st->st_mtim;
-    w->size = st->st_size;
-    w->is_dir = S_ISDIR(st->st_mode);
+    if (w->s) {
+        atomic_fetch_add_explicit(&srv->metrics.reopens, 1, memory_order_relaxed);
+        sd_log(SD_LOG_DEBUG, "worker reopened %s afresh (revision %lu)", cfg->database,
+               gw_db_revision(gw_searcher_db(o->s), NULL));
+    }
+    w->base = sd_worker_epoch(w) + 1 - gw_searcher_generation(o->s);
+    gw_searcher_close(w->s);
+    w->s = o->s;
+    if (!w->path || strcmp(w->path, cfg->database) != 0) {
+        free(w->path);
+        w->path = gw_xstrdup(cfg->database);
+    }
+    w->st = o->st;
+    w->have_st = o->have_st;
+    w->reloads = o->reloads;
+}
+
+/* Opens cfg's database afresh for w; w's searcher is replaced on success only. */
+static int open_fresh(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_err *err)
+{
+    opened o;
+    int rc = open_noted(srv, cfg, &o, err);
+    if (rc == GW_OK)
+        install(w, srv, cfg, &o);
+    return rc;
 }
 
 /* A stub file is rewritten by rename (new inode) or, by hand, in place (new mtime or
@@ -125,88 +158,60 @@ static void remember_identity(sd_worker *w, const struct stat *st)
  * only its identity counts. */
 static int identity_changed(const sd_worker *w, const struct stat *st)
 {
-    if (st->st_dev != w->dev || st->st_ino != w->ino || S_ISDIR(st->st_mode) != w->is_dir)
+    const struct stat *was = &w->st;
+    if (!w->have_st || st->st_dev != was->st_dev || st->st_ino != was->st_ino ||
+        S_ISDIR(st->st_mode) != S_ISDIR(was->st_mode))
         return 1;
-    if (w->is_dir)
+    if (S_ISDIR(was->st_mode))
         return 0;
-    return st->st_size != w->size || st->st_mtim.tv_sec != w->mtime.tv_sec ||
-           st->st_mtim.tv_nsec != w->mtime.tv_nsec;
+    return st->st_size != was->st_size || st->st_mtim.tv_sec != was->st_mtim.tv_sec ||
+           st->st_mtim.tv_nsec != was->st_mtim.tv_nsec;
 }
 
-/* Makes sp's searcher (opened from cfg's database, see open_noted) w's searcher. */
-static void adopt(sd_worker *w, sd_server *srv, const gw_config *cfg, const spare *sp)
+/* EMPTY -> SERVING: a spare (to be checked at once), else an open of the path. */
+static int start(sd_worker *w, sd_server *srv, const gw_config *cfg, double now, gw_err *err)
 {
-    gw_searcher *ns = sp->s;
-    int first = w->s == NULL;
-    gw_searcher_close(w->s);
-    w->s = ns;
-    if (!w->path || strcmp(w->path, cfg->database) != 0) {
-        free(w->path);
-        w->path = gw_xstrdup(cfg->database);
+    opened sp;
+    if (take_spare(srv, &sp)) {
+        install(w, srv, cfg, &sp);
+        w->checked = 0;
+        return GW_OK;
     }
-    if (sp->have_st)
-        remember_identity(w, &sp->st);
-    else
-        memset(&w->mtime, 0, sizeof w->mtime), w->ino = 0, w->dev = 0;
-    w->generation = sp->generation;
-    unsigned long rev = gw_db_revision(gw_searcher_db(ns), NULL);
-    if (!first) {
-        atomic_fetch_add_explicit(&srv->metrics.reopens, 1, memory_order_relaxed);
-        sd_log(SD_LOG_DEBUG, "worker reopened %s afresh (revision %lu)", cfg->database, rev);
+    if (w->failed > 0 && now - w->failed < SD_FRESH_INTERVAL) {
+        gw_err_set(err, GW_ENOTFOUND, "no database at %s yet", cfg->database);
+        return GW_ENOTFOUND;
     }
-    w->revision = rev;
-    w->epoch++;
+    int rc = open_fresh(w, srv, cfg, err);
+    w->failed = rc == GW_OK ? 0 : now;
+    w->checked = now;
+    return rc;
 }
 
-/* Opens cfg's database into *out with the identity of its path and the generation at
- * that moment. The path is stat'ed before the database is opened: if the indexer switches
- * the path (its Xapian stub file, indexer/layout.c) in between, the next check sees a
- * different identity and opens again, never the other way round. */
-static int open_noted(sd_server *srv, const gw_config *cfg, spare *out, gw_err *err)
-{
-    out->generation = atomic_load(&srv->generation);
-    out->have_st = stat(cfg->database, &out->st) == 0;
-    out->s = gw_searcher_open(cfg->database, err);
-    return out->s ? GW_OK : err ? err->code : GW_EIO;
-}
-
-/* Opens cfg's database afresh into w (replacing what it had only on success). */
-static int open_fresh(sd_worker *w, sd_server *srv, const gw_config *cfg, gw_err *err)
-{
-    spare sp;
-    int rc = open_noted(srv, cfg, &sp, err);
-    if (rc != GW_OK)
-        return rc;
-    adopt(w, srv, cfg, &sp);
-    return GW_OK;
-}
-
-static void refresh(sd_worker *w, sd_server *srv, const gw_config *cfg, double now)
+/* SERVING, check due: a fresh open when the path or the configuration moved, else a
+ * reopen. Failures keep the searcher w has (logged). */
+static void check(sd_worker *w, sd_server *srv, const gw_config *cfg, double now)
 {
     w->checked = now;
     struct stat st;
     gw_err err;
     int moved = stat(cfg->database, &st) != 0 || identity_changed(w, &st) ||
                 strcmp(w->path, cfg->database) != 0 ||
-                w->generation != atomic_load(&srv->generation);
+                w->reloads != atomic_load(&srv->generation);
     if (moved) {
         if (open_fresh(w, srv, cfg, &err) != GW_OK)
             sd_log(SD_LOG_WARN, "%s changed but cannot be opened (%s); serving the previous "
                    "database", cfg->database, err.msg);
         return;
     }
+    unsigned long gen = gw_searcher_generation(w->s);
     if (gw_searcher_reopen(w->s, &err) != GW_OK) {
         /* The directory behind it may be gone (a rebuild removed the old one). */
         if (open_fresh(w, srv, cfg, &err) != GW_OK)
             sd_log(SD_LOG_WARN, "reopen %s: %s", cfg->database, err.msg);
         return;
     }
-    unsigned long rev = gw_db_revision(gw_searcher_db(w->s), NULL);
-    if (rev != w->revision) {
-        w->revision = rev;
-        w->epoch++;
+    if (gw_searcher_generation(w->s) != gen)
         atomic_fetch_add_explicit(&srv->metrics.reopens, 1, memory_order_relaxed);
-    }
 }
 
 sd_worker *sd_worker_get(sd_server *srv, const gw_config *cfg, gw_err *err)
@@ -218,45 +223,22 @@ sd_worker *sd_worker_get(sd_server *srv, const gw_config *cfg, gw_err *err)
         w->cache = sd_cache_new(srv->cache_entries);
         pthread_setspecific(srv->worker_key, w);
     }
-    spare sp;
-    if (!w->s && take_spare(srv, &sp)) {
-        adopt(w, srv, cfg, &sp);
-        /* checked long ago: the first request looks at the path and the revision */
-        w->checked = now - SD_FRESH_INTERVAL;
-        refresh(w, srv, cfg, now);
-        return w;
-    }
-    if (!w->s) {
-        if (w->failed > 0 && now - w->failed < SD_FRESH_INTERVAL) {
-            gw_err_set(err, GW_ENOTFOUND, "no database at %s yet", cfg->database);
-            return NULL;
-        }
-        if (open_fresh(w, srv, cfg, err) != GW_OK) {
-            w->failed = now;
-            return NULL;
-        }
-        w->checked = now;
-        return w;
-    }
+    if (!w->s && start(w, srv, cfg, now, err) != GW_OK)
+        return NULL;
     if (now - w->checked >= SD_FRESH_INTERVAL)
-        refresh(w, srv, cfg, now);
+        check(w, srv, cfg, now);
     return w;
+}
+
+sd_worker *sd_worker_current(sd_server *srv)
+{
+    sd_worker *w = pthread_getspecific(srv->worker_key);
+    return w && w->s ? w : NULL;
 }
 
 gw_searcher *sd_worker_searcher(sd_worker *w)
 {
     return w->s;
-}
-
-int sd_worker_recover(sd_worker *w, sd_server *srv, const gw_config *cfg, int attempt,
-                      gw_err *err)
-{
-    atomic_fetch_add_explicit(&srv->metrics.retries, 1, memory_order_relaxed);
-    w->checked = sd_now();
-    w->epoch++;
-    if (attempt == 0 && gw_searcher_reopen(w->s, err) == GW_OK)
-        return GW_OK;
-    return open_fresh(w, srv, cfg, err);
 }
 
 sd_cache *sd_worker_cache(sd_worker *w)
@@ -266,7 +248,7 @@ sd_cache *sd_worker_cache(sd_worker *w)
 
 unsigned long sd_worker_epoch(const sd_worker *w)
 {
-    return w->epoch;
+    return w->base + (w->s ? gw_searcher_generation(w->s) : 0);
 }
 
 void sd_worker_info(sd_worker *w, long *docs, long *revision)
@@ -287,7 +269,7 @@ void sd_searcher_probe(sd_server *srv)
     size_t want = threads * (cfg->listen.n ? cfg->listen.n : 1);
     if (want > SD_MAX_DAEMONS) want = SD_MAX_DAEMONS;
     for (size_t i = 0; i < want; i++) {
-        spare sp;
+        opened sp;
         if (open_noted(srv, cfg, &sp, &err) != GW_OK) {
             if (i == 0)
                 sd_log(SD_LOG_WARN, "database %s: %s; answering 503 until it can be opened",

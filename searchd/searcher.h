@@ -1,17 +1,48 @@
-/* searcher.h: one read-only searcher per worker thread, always on a fresh revision.
+/* searcher.h: which searcher serves a request. One read-only searcher per worker thread,
+ * kept on a fresh revision.
  *
- * Xapian objects are not thread-safe, so every libmicrohttpd worker thread lazily opens
- * its own searcher the first time it serves a request (thread-specific data; freed when
- * the thread exits at shutdown).
+ * Xapian objects are not thread-safe, so each libmicrohttpd worker thread has its own
+ * worker (thread-specific data, freed when the thread exits at shutdown): one gw_searcher,
+ * the answer cache that goes with it (cache.h), and what the worker noted when it opened
+ * that searcher: the configured path, the path's identity as stat() saw it just before
+ * the open, and the server's reload count (sd_server.generation, bumped at SIGHUP).
  *
- * Freshness: at most every SD_FRESH_INTERVAL seconds (checked at a request), the worker
- *  - stat()s the database path: if it now names a different file or directory (a rebuild
- *    renamed a new stub over it; Xapian's reopen() never follows a changed stub), or the
- *    configured path changed (SIGHUP), it opens the path afresh and closes the old one;
- *  - otherwise calls reopen(), which moves to the latest committed revision (cheap when
- *    nothing changed).
- * A search that fails with GW_EMODIFIED (the reader fell two commits behind) is retried
- * after a reopen, and after a fresh open if that is not enough (sd_worker_recover). */
+ * A worker's life is a small state machine, advanced by sd_worker_get alone:
+ *
+ *   EMPTY    no searcher yet. It takes a spare (opened at start by sd_searcher_probe, and
+ *            only if no SIGHUP came since), else opens the configured path; after a failed
+ *            open it tries again at most every SD_FRESH_INTERVAL (503 in between).
+ *                -> SERVING; a spare is checked at once, as below (it may be old).
+ *   SERVING  every SD_FRESH_INTERVAL seconds (looked at when a request arrives), stat()s
+ *            the path:
+ *            - it names another file or directory (a rebuild renamed a new stub over it,
+ *              and Xapian's reopen never follows a changed stub), or the configured path
+ *              or the reload count changed: open the path afresh. The new searcher
+ *              replaces the old one on success only; on failure the old one serves on
+ *              (logged).
+ *            - otherwise gw_searcher_reopen: the latest committed revision (cheap when
+ *              nothing changed). If that fails, the directory behind the path may be gone:
+ *              open afresh as above.
+ *
+ * Which searcher serves a request: the one the worker holds after the sd_worker_get at
+ * the request's start. A worker thread serves one request at a time, so nothing replaces
+ * its searcher while a request runs. The one move a request can see is the search core's
+ * own retry, inside the single search call (gw_search.h, convention 2: a search that fails
+ * because the database moved under it runs again after a reopen, then after a fresh open
+ * of the same path, GW_SEARCH_ATTEMPTS runs at most); searchd never retries on its own.
+ * The answer returned is from the revision the searcher holds when the call returns.
+ *
+ * The cache's epoch (sd_worker_epoch) is derived, not kept: the worker's own replacements
+ * plus gw_searcher_generation. It changes whenever the worker holds another revision or
+ * database, including after a retry of the search core, so a cached answer is never from
+ * an older revision than the one the worker now holds.
+ *
+ * Typical request:
+ *     sd_worker *w = sd_worker_get(srv, cfg, &err);        NULL: answer 503
+ *     gw_results *r = gw_searcher_search(sd_worker_searcher(w), &req, &err);
+ *     ... reply; keep it in sd_worker_cache(w) under sd_worker_epoch(w)
+ * Later steps of the same request take sd_worker_current, which checks nothing: they
+ * must see the searcher the search ran on. */
 #ifndef SD_SEARCHER_H
 #define SD_SEARCHER_H
 
@@ -19,32 +50,36 @@
 #include "gw_search.h"
 #include "server.h"
 
+/* Seconds between two freshness checks of a worker: a new revision is served at most this
+ * long after its commit, and a stat() per request is avoided under load. */
 #define SD_FRESH_INTERVAL 0.5
 
 typedef struct sd_worker sd_worker;
 
 /* Process-wide set-up of the search core: normalization tables, and the query
- * segmenter's dictionary from cfg->dictionary (missing: a warning, not an error). */
+ * segmenter's dictionary from cfg->dictionary (missing: a warning, not an error).
+ * Returns a gw_code. */
 int sd_searcher_global_init(const gw_config *cfg, gw_err *err);
 void sd_searcher_global_done(void);
+/* The thread-specific key and the spares' list; key_done also closes the spares no worker
+ * took (the workers' own searchers are closed as their threads exit). */
 void sd_searcher_key_init(sd_server *s);
-void sd_searcher_key_done(sd_server *s); /* also closes the searchers no worker took */
+void sd_searcher_key_done(sd_server *s);
 /* Opens the database from the main thread to log whether it is there, and keeps one
- * searcher ready per worker thread: a worker's first request then finds its database
- * open and its facet tables built (else that request pays ~10 ms). */
+ * spare searcher ready per worker thread: a worker's first request then finds its
+ * database open and its facet tables built (else that request pays ~10 ms). Nothing is
+ * kept when the database cannot be opened (logged; the workers open it when it comes). */
 void sd_searcher_probe(sd_server *s);
 
-/* The calling thread's worker, opened and refreshed as described above. NULL with err
- * set (GW_ENOTFOUND, GW_EIO, ...) when no database can be opened: answer 503. */
+/* The calling thread's worker, advanced as described above (the one place a searcher is
+ * opened or replaced). NULL with err set (GW_ENOTFOUND, GW_EIO, ...) when it has no
+ * searcher and none can be opened: answer 503. Owned by the thread. */
 sd_worker *sd_worker_get(sd_server *s, const gw_config *cfg, gw_err *err);
-/* Its searcher (valid until the next sd_worker_get or sd_worker_recover). */
+/* The calling thread's worker as it is, without any check; NULL when it has no searcher. */
+sd_worker *sd_worker_current(sd_server *s);
+/* Its searcher: borrowed, valid until the thread's next sd_worker_get. */
 gw_searcher *sd_worker_searcher(sd_worker *w);
-/* After GW_EMODIFIED (or an I/O error): reopen, or open afresh (attempt >= 1). Returns
- * GW_OK when the caller should retry. */
-int sd_worker_recover(sd_worker *w, sd_server *s, const gw_config *cfg, int attempt,
-                      gw_err *err);
-/* This worker's answer cache (NULL when caching is off) and the epoch that guards it:
- * bumped whenever the worker moves to another revision or database. */
+/* Its answer cache (NULL when caching is off) and the epoch that guards it (see above). */
 struct sd_cache *sd_worker_cache(sd_worker *w);
 unsigned long sd_worker_epoch(const sd_worker *w);
 /* Document count and revision of what this worker serves. */

@@ -65,6 +65,27 @@ assert r["hits"] and all(h["source"] == "市委组织部" for h in r["hits"]), r
 check_eq "a string found nowhere: 200, total 0" "200 0" \
     "$(status "$URL/search?q=$(urlencode 不存在的字符串甲乙丙)") $(json 'r["total"]')"
 
+# explain: on by default (how the query was understood), left out with explain=false,
+# which changes nothing else in the answer.
+status "$URL/search?q=$q" >/dev/null
+cp "$T/body" "$T/explained"
+check "the explanation is included by default" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["explain"]["input"] == "机关党建" and r["explain_text"], r.get("explain")' "$T/body"
+check_eq "explain=true: 200 with the explanation" "200 True" \
+    "$(status "$URL/search?q=$q&explain=true") $(json '"explain" in r and "explain_text" in r')"
+check_eq "explain=false: 200 without the explanation" "200 False False" \
+    "$(status "$URL/search?q=$q&explain=false") $(json '"explain" in r') $(json '"explain_text" in r')"
+check "explain=false: the same hits, total and facets" python3 -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for k in ("total", "total_is_exact", "facets", "query"):
+    assert a[k] == b[k], k
+assert [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]]' "$T/explained" "$T/body"
+check_eq "explain=false with zero hits: 200, total 0, no explanation" "200 0 False" \
+    "$(status "$URL/search?q=$(urlencode 不存在的字符串甲乙丙)&explain=0") $(json 'r["total"]') $(json '"explain" in r')"
+
 # The answer cache: a repeat is served from memory, byte for byte the same answer. (Both
 # requests on one keep-alive connection, so the same worker, which owns the cache, answers.)
 u="$URL/search?q=$(urlencode 思想政治工作)&size=7"
@@ -101,6 +122,8 @@ expect_error "a result window past max_offset is refused" 400 "$URL/search?q=$q&
 expect_error "sort=bogus is refused" 400 "$URL/search?q=$q&sort=bogus"
 expect_error "year=20x1 is refused" 400 "$URL/search?q=$q&year=20x1"
 expect_error "from=2023-13-01 is refused" 400 "$URL/search?q=$q&from=2023-13-01"
+expect_error "explain=maybe is refused" 400 "$URL/search?q=$q&explain=maybe"
+check "the message names the valid values" grep -q "expected true or false" "$T/body"
 expect_error "an unknown parameter is refused" 400 "$URL/search?q=$q&szie=10"
 expect_error "bad percent-encoding is refused" 400 "$URL/search?q=%E6%9C"
 expect_error "a truncated escape is refused" 400 "$URL/search?q=abc%2"

@@ -1,11 +1,21 @@
 /* test_searchd_cache.c: searchd's per-worker answer cache (searchd/cache.c): hits, LRU
- * eviction, epoch invalidation, size limit, the NULL (disabled) cache. searchd is a
- * program, not a lib module: its source file is compiled in here. */
+ * eviction, epoch invalidation, size limit, the NULL (disabled) cache; and the epoch a
+ * worker serves under (searchd/searcher.c) on a real database: it changes with every move
+ * to another revision or database, the search core's own retries included. searchd is a
+ * program, not a lib module: its source files are compiled in here. */
 #include "../../searchd/cache.c"
+#include "../../searchd/log.c"
+#include "../../searchd/searcher.c"
+
+#include "gw_index.h"
 
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* searcher.c's clock (server.c in the daemon): the test moves it by hand. */
+static double fake_now = 1000.0;
+double sd_now(void) { return fake_now; }
 
 static void put(sd_cache *c, unsigned long epoch, const char *k, const char *body)
 {
@@ -115,6 +125,82 @@ START_TEST(test_limits_and_null)
 }
 END_TEST
 
+/* One more document, committed: the database's next revision. */
+static void commit_doc(gw_db *db)
+{
+    gw_xdoc *x = gw_xdoc_new();
+    gw_xdoc_add_posting(x, "发展", strlen("发展"), 1, 1);
+    const char *data = "{\"path\":\"a.txt\",\"text\":\"发展\"}";
+    gw_xdoc_set_data(x, data, strlen(data));
+    gw_err e;
+    ck_assert_uint_ne(gw_db_add(db, x, &e), 0);
+    gw_xdoc_free(x);
+    ck_assert_int_eq(gw_db_commit(db, &e), GW_OK);
+}
+
+START_TEST(test_worker_epoch)
+{
+    char dir[] = "/tmp/gw_test_worker_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    gw_err e;
+    gw_db *wdb = gw_db_open(dir, GW_DB_CREATE_OR_OPEN, &e);
+    ck_assert_ptr_nonnull(wdb);
+    ck_assert_int_eq(gw_index_check_layout(wdb, &e), GW_OK);
+    commit_doc(wdb);
+    gw_config *cfg = gw_config_new();
+    ck_assert_int_eq(gw_config_set(cfg, "index", "database", dir, &e), GW_OK);
+    sd_server srv;
+    memset(&srv, 0, sizeof srv);
+    srv.cache_entries = 8;
+    sd_searcher_key_init(&srv);
+
+    sd_worker *w = sd_worker_get(&srv, cfg, &e);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_ptr_eq(sd_worker_current(&srv), w);
+    unsigned long e1 = sd_worker_epoch(w);
+    long docs, rev;
+    sd_worker_info(w, &docs, &rev);
+    ck_assert_int_eq(docs, 1);
+
+    /* The search core's retry moves the searcher inside a request: the epoch follows. */
+    commit_doc(wdb);
+    ck_assert_int_eq(gw_searcher_reopen(sd_worker_searcher(w), &e), GW_OK);
+    unsigned long e2 = sd_worker_epoch(w);
+    ck_assert_uint_gt(e2, e1);
+    /* Within SD_FRESH_INTERVAL nothing is checked: same searcher, same epoch. */
+    commit_doc(wdb);
+    fake_now += SD_FRESH_INTERVAL / 2;
+    ck_assert_ptr_eq(sd_worker_get(&srv, cfg, &e), w);
+    ck_assert_uint_eq(sd_worker_epoch(w), e2);
+    /* After it, the worker reopens on the latest revision. */
+    fake_now += SD_FRESH_INTERVAL;
+    ck_assert_ptr_eq(sd_worker_get(&srv, cfg, &e), w);
+    unsigned long e3 = sd_worker_epoch(w);
+    ck_assert_uint_gt(e3, e2);
+    sd_worker_info(w, &docs, &rev);
+    ck_assert_int_eq(docs, 3);
+    /* A reload (SIGHUP) replaces the searcher by a fresh one, whose generation starts
+     * again: the epoch still moves on, never back to one an answer was kept under. */
+    gw_searcher *old = sd_worker_searcher(w);
+    atomic_fetch_add(&srv.generation, 1);
+    fake_now += SD_FRESH_INTERVAL;
+    ck_assert_ptr_eq(sd_worker_get(&srv, cfg, &e), w);
+    ck_assert_ptr_ne(sd_worker_searcher(w), old);
+    ck_assert_uint_eq(gw_searcher_generation(sd_worker_searcher(w)), 0);
+    ck_assert_uint_gt(sd_worker_epoch(w), e3);
+
+    /* The threads' destructor, run by hand (this is the main thread). */
+    worker_free(w);
+    pthread_setspecific(srv.worker_key, NULL);
+    sd_searcher_key_done(&srv);
+    gw_config_free(cfg);
+    gw_db_close(wdb);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("searchd_cache");
@@ -124,6 +210,7 @@ int main(void)
     tcase_add_test(tc, test_epoch_invalidates);
     tcase_add_test(tc, test_byte_budget);
     tcase_add_test(tc, test_limits_and_null);
+    tcase_add_test(tc, test_worker_epoch);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
