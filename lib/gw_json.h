@@ -1,14 +1,15 @@
 /* gw_json.h: the one JSON writer of the project, over jansson.
  *
  * Everything Gongwen writes as JSON (search results, documents, explanations, --inspect,
- * the stored document data, searchd's errors and health) is built as jansson values and
- * written by gw_json_dump; no module escapes JSON strings by hand.
+ * searchd's errors and health) is built as jansson values and written by gw_json_dump; no
+ * module escapes JSON strings by hand. (The stored document data, gw_stored.h, is jansson
+ * too, dumped without the escaping below so that its bytes stay those of every build.)
  *  1. Strings enter through gw_json_str/gw_json_strn: never NULL, invalid UTF-8 becomes
  *     U+FFFD (jansson refuses invalid UTF-8 and would return NULL).
  *  2. gw_json_dump writes compact JSON and escapes '<', '>' and '&' as \u003c, \u003e,
  *     \u0026, so the text is safe wherever it is embedded (an HTML page, a <script>).
  *     Those three bytes occur in JSON text only inside strings, so the escaping is a pass
- *     over the dumped bytes.
+ *     over the dumped text (one strpbrk when none is there).
  * Thread-safe (no state). */
 #ifndef GW_JSON_H
 #define GW_JSON_H
