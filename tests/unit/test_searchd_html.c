@@ -119,7 +119,7 @@ START_TEST(test_params)
     sd_params_free(&p);
 
     static const char *const bad[] = {"page=0", "page=-1", "page=1e3", "size=101", "size=0",
-                                      "sort=x", "year=99", "from=2023-13", "to=2023-02-3",
+                                      "sort=x", "year=99", "from=2023-13", "to=2023-02-30",
                                       "szie=1", "q=%ZZ", "%ZZ=1", "similar=x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_msg(sd_params_parse(bad[i], strlen(bad[i]), &lim, &p, &e) < 0, "%s", bad[i]);
@@ -132,6 +132,10 @@ START_TEST(test_params)
         ck_assert_msg(sd_params_check(&p, &lim, &e) < 0, "%s", unchecked[i]);
         sd_params_free(&p);
     }
+    /* A one-digit day is a date as people type it (gw_date.h, convention 1). */
+    ck_assert_int_eq(sd_params_parse("to=2023-02-3", 12, &lim, &p, &e), 0);
+    ck_assert_str_eq(p.to, "2023-02-03");
+    sd_params_free(&p);
     /* A filter alone is a valid request: every document passing it. */
     ck_assert_int_eq(sd_params_parse("year=2023", 9, &lim, &p, &e), 0);
     ck_assert_int_eq(sd_params_check(&p, &lim, &e), 0);
