@@ -3,10 +3,11 @@
  * The page is server-rendered and complete without JavaScript: a GET form, links for
  * facets, sorting and pages. No script, no remote resource (the Content-Security-Policy
  * set by server.c forbids both). Every string from a document, a query or a request goes
- * through sd_html_escape / sd_url_encode (html.h). */
+ * through gw_escape_html (gw_escape.h) or sd_url_encode (html.h). */
 #include "page.h"
 
 #include "api.h"
+#include "gw_escape.h"
 #include "html.h"
 #include "server.h"
 
@@ -87,7 +88,7 @@ static void head(gw_buf *b, const char *title_prefix)
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                    "<link rel=\"icon\" href=\"data:,\"><title>");
     if (title_prefix && *title_prefix) {
-        sd_html_puts(b, title_prefix);
+        gw_escape_html_str(b, title_prefix);
         gw_buf_puts(b, " - ");
     }
     gw_buf_puts(b, "公文检索</title><style>");
@@ -100,7 +101,7 @@ static void search_form(gw_buf *b, const char *q)
     gw_buf_puts(b, "<form class=\"search\" action=\"/\" method=\"get\" role=\"search\">"
                    "<input type=\"search\" name=\"q\" id=\"q\" autofocus "
                    "aria-label=\"搜索公文\" placeholder=\"输入要查找的词语，如 高质量发展\" value=\"");
-    sd_html_puts(b, q);
+    gw_escape_html_str(b, q);
     gw_buf_puts(b, "\"><button type=\"submit\">搜索</button></form>");
 }
 
@@ -129,7 +130,7 @@ static void link_open(gw_buf *b, const sd_params *p, int page, int sort, const c
     sd_params_link(&tmp, p, page, sort, source, year);
     /* sd_params_link percent-encodes every value; the '&' separators still need their
      * entity inside an attribute. */
-    sd_html_escape(b, tmp.data, tmp.len);
+    gw_escape_html(b, tmp.data, tmp.len);
     gw_buf_free(&tmp);
     gw_buf_puts(b, "\">");
 }
@@ -141,7 +142,7 @@ void sd_page_home(gw_buf *b, const sd_params *p, const char *error)
     search_form(b, p && p->q ? p->q : "");
     if (error) {
         gw_buf_puts(b, "<p class=\"error\" role=\"alert\">");
-        sd_html_puts(b, error);
+        gw_escape_html_str(b, error);
         gw_buf_puts(b, "</p>");
     }
     gw_buf_puts(b, "<p>在工作报告、讲话、通知全文中查找；繁简体、全角数字、拼音注音都不影响结果。"
@@ -167,7 +168,7 @@ static void facet_list(gw_buf *b, const sd_params *p, const char *heading,
                          : (p->source && strcmp(p->source, f[i].value) == 0);
         gw_buf_puts(b, on ? "<li class=\"on\">" : "<li>");
         link_open(b, p, 1, -1, is_year ? NULL : f[i].value, is_year ? year : -1, "facet");
-        sd_html_puts(b, f[i].value[0] ? f[i].value : "（未知）");
+        gw_escape_html_str(b, f[i].value[0] ? f[i].value : "（未知）");
         gw_buf_printf(b, "</a><span class=\"n\">%u</span></li>", f[i].count);
     }
     gw_buf_puts(b, "</ul>");
@@ -256,20 +257,20 @@ void sd_page_results(gw_buf *b, const sd_params *p, const gw_results *res)
     gw_buf_puts(b, "</span></div>");
     if (res->n_hits == 0) {
         gw_buf_puts(b, "<div class=\"explain\"><p>没有找到与 <b>");
-        sd_html_puts(b, p->q);
+        gw_escape_html_str(b, p->q);
         gw_buf_puts(b, "</b> 相符的公文。</p>");
         /* The one line a reader needs ("searched for 发展 after converting 發展"), then
          * the parser's full account, folded (<details> needs no script). */
         if (p->q && res->query_norm[0] && strcmp(res->query_norm, p->q) != 0) {
             gw_buf_puts(b, "<p class=\"why\">已将 <b>");
-            sd_html_puts(b, p->q);
+            gw_escape_html_str(b, p->q);
             gw_buf_puts(b, "</b> 转换为 <b>");
-            sd_html_puts(b, res->query_norm);
+            gw_escape_html_str(b, res->query_norm);
             gw_buf_puts(b, "</b> 后搜索（繁简、全角、大小写、拼音注音统一处理）。</p>");
         }
         if (res->explain[0]) {
             gw_buf_puts(b, "<details><summary>查询是如何理解的</summary><pre>");
-            sd_html_puts(b, res->explain);
+            gw_escape_html_str(b, res->explain);
             gw_buf_puts(b, "</pre></details>");
         }
         gw_buf_puts(b, "</div>");
@@ -278,25 +279,25 @@ void sd_page_results(gw_buf *b, const sd_params *p, const gw_results *res)
         const gw_hit *h = &res->hits[i];
         gw_buf_puts(b, "<article class=\"hit\"><h3>");
         doc_link(b, h->path, p->q);
-        sd_html_puts(b, h->title[0] ? h->title : h->path);
+        gw_escape_html_str(b, h->title[0] ? h->title : h->path);
         gw_buf_puts(b, "</a></h3><p class=\"meta\">");
         if (h->date[0]) {
             gw_buf_puts(b, "<span class=\"date\">");
-            sd_html_puts(b, h->date);
+            gw_escape_html_str(b, h->date);
             gw_buf_puts(b, "</span>");
         }
         if (h->source[0]) {
             gw_buf_puts(b, "<span class=\"source\">");
-            sd_html_puts(b, h->source);
+            gw_escape_html_str(b, h->source);
             gw_buf_puts(b, "</span>");
         }
         if (h->docno[0]) {
             gw_buf_puts(b, "<span class=\"docno\">");
-            sd_html_puts(b, h->docno);
+            gw_escape_html_str(b, h->docno);
             gw_buf_puts(b, "</span>");
         }
         gw_buf_puts(b, "<span class=\"path\">");
-        sd_html_puts(b, h->path);
+        gw_escape_html_str(b, h->path);
         gw_buf_puts(b, "</span></p><p class=\"snippet\">");
         sd_html_marked(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks, 0);
         gw_buf_puts(b, "</p>");
@@ -329,25 +330,25 @@ void sd_page_doc(gw_buf *b, const gw_docview *d, const char *q)
         gw_buf_puts(b, "\">‹ 返回搜索结果</a></p>");
     }
     gw_buf_puts(b, "<h1>");
-    sd_html_puts(b, d->title[0] ? d->title : d->path);
+    gw_escape_html_str(b, d->title[0] ? d->title : d->path);
     gw_buf_puts(b, "</h1><p class=\"meta\">");
     if (d->date[0]) {
         gw_buf_puts(b, "<span class=\"date\">");
-        sd_html_puts(b, d->date);
+        gw_escape_html_str(b, d->date);
         gw_buf_puts(b, "</span>");
     }
     if (d->source[0]) {
         gw_buf_puts(b, "<span class=\"source\">");
-        sd_html_puts(b, d->source);
+        gw_escape_html_str(b, d->source);
         gw_buf_puts(b, "</span>");
     }
     if (d->docno[0]) {
         gw_buf_puts(b, "<span class=\"docno\">");
-        sd_html_puts(b, d->docno);
+        gw_escape_html_str(b, d->docno);
         gw_buf_puts(b, "</span>");
     }
     gw_buf_puts(b, "<span class=\"path\">");
-    sd_html_puts(b, d->path);
+    gw_escape_html_str(b, d->path);
     gw_buf_puts(b, "</span>");
     if (q && *q)
         gw_buf_printf(b, "<span class=\"nmarks\">%zu 处匹配</span>", d->n_marks);
@@ -368,7 +369,7 @@ static void marked(gw_buf *out, const char *text, size_t len, const gw_mark *mar
 #define FLUSH()                                                                             \
     do {                                                                                    \
         if (esc)                                                                            \
-            sd_html_escape(out, text + seg, i - seg);                                       \
+            gw_escape_html(out, text + seg, i - seg);                                       \
         else                                                                                \
             gw_buf_append(out, text + seg, i - seg);                                        \
         seg = i;                                                                            \

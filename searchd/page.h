@@ -1,8 +1,8 @@
 /* page.h: the HTML search page and document view (server-rendered, no script, no remote
  * resource; readable on a phone).
  *
- * Every string from a document, a query or a request is written through sd_html_escape
- * (html.h); the only markup the page contains is its own. Highlights are drawn here from
+ * Every string from a document, a query or a request is written through gw_escape_html
+ * (gw_escape.h); the only markup the page contains is its own. Highlights are drawn here from
  * plain text + character marks, never by trusting a ready-made HTML fragment.
  * Thread-safe (no state). */
 #ifndef SD_PAGE_H

@@ -1,66 +1,13 @@
-/* test_searchd_html.c: the page's one escaping function (searchd/html.c), its URL
- * encoding, and the marked-text renderer (searchd/page.c's sd_html_marked), with hostile
- * input. searchd is a program, not a lib module: its source files are compiled in here. */
+/* test_searchd_html.c: the page's URL encoding (searchd/html.c) and its request
+ * parameters (searchd/params.c), with hostile input. The escaping of text into HTML and
+ * the drawing of marks are lib's (test_escape.c, test_mark.c). searchd is a program, not
+ * a lib module: its source files are compiled in here. */
 #include "../../searchd/html.c"
 #include "../../searchd/params.c"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *esc(const char *s, size_t n)
-{
-    gw_buf b = {0};
-    sd_html_escape(&b, s, n);
-    return gw_buf_steal(&b, NULL);
-}
-
-static const struct {
-    const char *in;
-    size_t len; /* 0 = strlen */
-    const char *out;
-} cases[] = {
-    /* 1 */ {"", 0, ""},
-    /* 2 */ {"plain 文字", 0, "plain 文字"},
-    /* 3 */ {"<script>alert(1)</script>", 0, "&lt;script&gt;alert(1)&lt;/script&gt;"},
-    /* 4 */ {"\"><img src=x onerror=alert(1)>", 0,
-             "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"},
-    /* 5 */ {"' onmouseover='x", 0, "&#39; onmouseover=&#39;x"},
-    /* 6 */ {"&amp; &lt;", 0, "&amp;amp; &amp;lt;"},
-    /* 7 */ {"a\0b", 3, "ab"},                          /* NUL dropped */
-    /* 8 */ {"a\x01\x1f\x7f" "b", 0, "ab"},              /* controls dropped */
-    /* 9 */ {"tab\tnl\n", 0, "tab\tnl\n"},
-    /* 10 */ {"\xff\xfe<", 0, "\xEF\xBF\xBD\xEF\xBF\xBD&lt;"}, /* invalid UTF-8 */
-    /* 11 */ {"\xe5\x8f", 0, "\xEF\xBF\xBD\xEF\xBF\xBD"},     /* truncated sequence */
-    /* 12 */ {"\xEF\xBF\xBD", 0, "\xEF\xBF\xBD"},             /* a real U+FFFD stays */
-    /* 13 */ {"\xc0\xbc", 0, "\xEF\xBF\xBD\xEF\xBF\xBD"},     /* overlong '<' */
-};
-
-START_TEST(test_escape_table)
-{
-    const char *in = cases[_i].in;
-    size_t n = cases[_i].len ? cases[_i].len : strlen(in);
-    char *got = esc(in, n);
-    ck_assert_msg(strcmp(got, cases[_i].out) == 0, "case %d: got '%s'", _i + 1, got);
-    free(got);
-}
-END_TEST
-
-START_TEST(test_escape_never_leaves_markup)
-{
-    /* Every byte value, alone and after a multi-byte lead: the output never holds a raw
-     * < > " ' and is always valid UTF-8. */
-    for (int c = 0; c < 256; c++) {
-        char in[3] = {(char)c, '\xe5', (char)c};
-        for (size_t n = 1; n <= 3; n++) {
-            char *got = esc(in, n);
-            ck_assert(strpbrk(got, "<>\"'") == NULL);
-            ck_assert(gw_utf8_valid(got, strlen(got)));
-            free(got);
-        }
-    }
-}
-END_TEST
 
 START_TEST(test_url_encode)
 {
@@ -147,8 +94,6 @@ int main(void)
 {
     Suite *s = suite_create("searchd_html");
     TCase *tc = tcase_create("core");
-    tcase_add_loop_test(tc, test_escape_table, 0, (int)(sizeof cases / sizeof cases[0]));
-    tcase_add_test(tc, test_escape_never_leaves_markup);
     tcase_add_test(tc, test_url_encode);
     tcase_add_test(tc, test_pct_decode_refuses);
     tcase_add_test(tc, test_params);
