@@ -221,7 +221,8 @@ static void plain_results(gw_buf *b, const sd_params *p, const gw_results *res)
         if (h->source[0])
             gw_buf_printf(b, "%s · ", h->source);
         gw_buf_printf(b, "%s\n   ", h->path);
-        sd_text_marked(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks);
+        gw_mark_text(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks,
+                     GW_MARK_TEXT_OPEN, GW_MARK_TEXT_CLOSE);
         gw_buf_putc(b, '\n');
         if (h->similar)
             gw_buf_printf(b, "   (+%u similar)\n", h->similar);

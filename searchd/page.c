@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "gw_escape.h"
+#include "gw_mark.h"
 #include "html.h"
 #include "server.h"
 
@@ -299,7 +300,8 @@ void sd_page_results(gw_buf *b, const sd_params *p, const gw_results *res)
         gw_buf_puts(b, "<span class=\"path\">");
         gw_escape_html_str(b, h->path);
         gw_buf_puts(b, "</span></p><p class=\"snippet\">");
-        sd_html_marked(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks, 0);
+        gw_mark_html(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks,
+                     GW_MARK_INLINE);
         gw_buf_puts(b, "</p>");
         if (h->similar && !p->similar) {
             sd_params sp = *p;
@@ -353,80 +355,9 @@ void sd_page_doc(gw_buf *b, const gw_docview *d, const char *q)
     if (q && *q)
         gw_buf_printf(b, "<span class=\"nmarks\">%zu 处匹配</span>", d->n_marks);
     gw_buf_puts(b, "</p><div class=\"body\">");
-    sd_html_marked(b, d->text, strlen(d->text), d->marks, d->n_marks, 1);
+    gw_mark_html(b, d->text, strlen(d->text), d->marks, d->n_marks, GW_MARK_LINES);
     gw_buf_puts(b, "</div></article>");
     foot(b);
-}
-
-/* Walks text by characters, emitting escaped runs and mark boundaries. open/close are
- * the markup around a match; with esc 0 the text is copied as is (plain text). */
-static void marked(gw_buf *out, const char *text, size_t len, const gw_mark *marks, size_t n,
-                   int paragraphs, const char *open, const char *close, int esc)
-{
-    size_t i = 0, seg = 0, m = 0;
-    unsigned ci = 0;
-    int in = 0;
-#define FLUSH()                                                                             \
-    do {                                                                                    \
-        if (esc)                                                                            \
-            gw_escape_html(out, text + seg, i - seg);                                       \
-        else                                                                                \
-            gw_buf_append(out, text + seg, i - seg);                                        \
-        seg = i;                                                                            \
-    } while (0)
-    if (paragraphs)
-        gw_buf_puts(out, "<p>");
-    while (i <= len) {
-        if (in && ci >= marks[m].end) {
-            FLUSH();
-            gw_buf_puts(out, close);
-            in = 0;
-            m++;
-        }
-        while (!in && m < n && (marks[m].end <= ci || marks[m].end <= marks[m].start))
-            m++;
-        if (i == len)
-            break;
-        if (!in && m < n && marks[m].start <= ci) {
-            FLUSH();
-            gw_buf_puts(out, open);
-            in = 1;
-        }
-        uint32_t cp;
-        size_t adv = gw_utf8_next(text + i, len - i, &cp);
-        if (paragraphs && text[i] == '\n') {
-            FLUSH();
-            if (in)
-                gw_buf_puts(out, close);
-            gw_buf_puts(out, "</p>\n<p>");
-            if (in)
-                gw_buf_puts(out, open);
-            i += 1;
-            seg = i;
-            ci++;
-            continue;
-        }
-        i += adv;
-        ci++;
-    }
-    FLUSH();
-    if (in)
-        gw_buf_puts(out, close);
-    if (paragraphs)
-        gw_buf_puts(out, "</p>");
-#undef FLUSH
-}
-
-void sd_html_marked(gw_buf *out, const char *text, size_t len, const gw_mark *marks,
-                    size_t n, int paragraphs)
-{
-    marked(out, text, len, marks, n, paragraphs, "<mark>", "</mark>", 1);
-}
-
-void sd_text_marked(gw_buf *out, const char *text, size_t len, const gw_mark *marks,
-                    size_t n)
-{
-    marked(out, text, len, marks, n, 0, "【", "】", 0);
 }
 
 /* ---- GET / ---------------------------------------------------------------------------- */

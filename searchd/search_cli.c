@@ -13,6 +13,7 @@
  * query, 3 database missing or unreadable, 4 any other error. */
 #include "gw_buf.h"
 #include "gw_config.h"
+#include "gw_mark.h"
 #include "gw_norm.h"
 #include "gw_query.h"
 #include "gw_search.h"
@@ -59,25 +60,13 @@ static unsigned parse_uint(const char *s, const char *what, unsigned max)
     return (unsigned)v;
 }
 
-/* Snippet for the terminal: the plain text with 【】 around the marks. */
+/* Text for the terminal: the plain text with 【】 around the marks. */
 static void print_marked(const char *text, const gw_mark *mk, size_t n)
 {
-    size_t len = strlen(text), bi = 0, ci = 0, j = 0;
-    while (bi < len) {
-        while (j < n && mk[j].end <= ci && mk[j].start < mk[j].end) {
-            j++;
-        }
-        if (j < n && mk[j].start == ci) fputs("【", stdout);
-        uint32_t cp;
-        size_t l = gw_utf8_next(text + bi, len - bi, &cp);
-        fwrite(text + bi, 1, l, stdout);
-        bi += l;
-        ci++;
-        if (j < n && mk[j].end == ci) {
-            fputs("】", stdout);
-            j++;
-        }
-    }
+    gw_buf b = {0};
+    gw_mark_text(&b, text, strlen(text), mk, n, GW_MARK_TEXT_OPEN, GW_MARK_TEXT_CLOSE);
+    fwrite(b.data, 1, b.len, stdout);
+    gw_buf_free(&b);
 }
 
 static void print_text(const gw_results *r, const gw_search_req *rq, int explain, int ids)
