@@ -13,6 +13,7 @@
  * query, 3 database missing or unreadable, 4 any other error. */
 #include "gw_buf.h"
 #include "gw_config.h"
+#include "gw_json.h"
 #include "gw_mark.h"
 #include "gw_norm.h"
 #include "gw_query.h"
@@ -67,6 +68,16 @@ static void print_marked(const char *text, const gw_mark *mk, size_t n)
     gw_mark_text(&b, text, strlen(text), mk, n, GW_MARK_TEXT_OPEN, GW_MARK_TEXT_CLOSE);
     fwrite(b.data, 1, b.len, stdout);
     gw_buf_free(&b);
+}
+
+/* The batch mode's line for a query that failed: {"error":{"code":"EINVAL"}}. */
+static void print_error_json(const gw_err *err)
+{
+    json_t *o = json_pack("{s:{s:o}}", "error", "code", gw_json_str(gw_code_name(err->code)));
+    char *j = gw_json_dump(o, GW_JSON_COMPACT);
+    puts(j);
+    free(j);
+    json_decref(o);
 }
 
 static void print_text(const gw_results *r, const gw_search_req *rq, int explain, int ids)
@@ -248,7 +259,7 @@ int main(int argc, char **argv)
             r1.want_explain = explain;
             gw_results *r = gw_searcher_search(s, &r1, &err);
             if (!r) {
-                printf("{\"error\":{\"code\":\"%s\"}}\n", gw_code_name(err.code));
+                print_error_json(&err);
                 continue;
             }
             if (json) {
