@@ -47,10 +47,11 @@ static void draw(gw_buf *out, const style *st, const char *text, size_t s, size_
             while (j < cur->n && (mk[j].end <= c || mk[j].end <= mk[j].start))
                 j++;
             if (j == cur->n) {
-                i = e; /* no mark left: the rest is one run */
+                /* no mark left: the rest is one run (and the count no longer matters) */
+                i = e;
                 break;
             }
-            if (j < cur->n && mk[j].start <= c) {
+            if (mk[j].start <= c) {
                 put_run(out, st, text + from, i - from);
                 gw_buf_puts(out, st->open);
                 from = i;
