@@ -224,6 +224,22 @@ static void pages(gw_buf *b, const sd_params *p, unsigned total, unsigned max_of
     gw_buf_puts(b, "</nav>");
 }
 
+/* The spans of a document's meta line, each escaped: date, source and number when known,
+ * the path always (the results and the document view show the same line). */
+static void meta_spans(gw_buf *b, const char *date, const char *source, const char *docno,
+                       const char *path)
+{
+    const char *const cls[] = {"date", "source", "docno", "path"};
+    const char *const val[] = {date, source, docno, path};
+    for (int i = 0; i < 4; i++) {
+        if (!val[i][0] && i < 3)
+            continue;
+        gw_buf_printf(b, "<span class=\"%s\">", cls[i]);
+        gw_escape_html_str(b, val[i]);
+        gw_buf_puts(b, "</span>");
+    }
+}
+
 static void doc_link(gw_buf *b, const char *path, const char *q)
 {
     gw_buf_puts(b, "<a href=\"/doc/");
@@ -282,24 +298,8 @@ void sd_page_results(gw_buf *b, const sd_params *p, const gw_results *res)
         doc_link(b, h->path, p->q);
         gw_escape_html_str(b, h->title[0] ? h->title : h->path);
         gw_buf_puts(b, "</a></h3><p class=\"meta\">");
-        if (h->date[0]) {
-            gw_buf_puts(b, "<span class=\"date\">");
-            gw_escape_html_str(b, h->date);
-            gw_buf_puts(b, "</span>");
-        }
-        if (h->source[0]) {
-            gw_buf_puts(b, "<span class=\"source\">");
-            gw_escape_html_str(b, h->source);
-            gw_buf_puts(b, "</span>");
-        }
-        if (h->docno[0]) {
-            gw_buf_puts(b, "<span class=\"docno\">");
-            gw_escape_html_str(b, h->docno);
-            gw_buf_puts(b, "</span>");
-        }
-        gw_buf_puts(b, "<span class=\"path\">");
-        gw_escape_html_str(b, h->path);
-        gw_buf_puts(b, "</span></p><p class=\"snippet\">");
+        meta_spans(b, h->date, h->source, h->docno, h->path);
+        gw_buf_puts(b, "</p><p class=\"snippet\">");
         gw_mark_html(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks,
                      GW_MARK_INLINE);
         gw_buf_puts(b, "</p>");
@@ -334,24 +334,7 @@ void sd_page_doc(gw_buf *b, const gw_docview *d, const char *q)
     gw_buf_puts(b, "<h1>");
     gw_escape_html_str(b, d->title[0] ? d->title : d->path);
     gw_buf_puts(b, "</h1><p class=\"meta\">");
-    if (d->date[0]) {
-        gw_buf_puts(b, "<span class=\"date\">");
-        gw_escape_html_str(b, d->date);
-        gw_buf_puts(b, "</span>");
-    }
-    if (d->source[0]) {
-        gw_buf_puts(b, "<span class=\"source\">");
-        gw_escape_html_str(b, d->source);
-        gw_buf_puts(b, "</span>");
-    }
-    if (d->docno[0]) {
-        gw_buf_puts(b, "<span class=\"docno\">");
-        gw_escape_html_str(b, d->docno);
-        gw_buf_puts(b, "</span>");
-    }
-    gw_buf_puts(b, "<span class=\"path\">");
-    gw_escape_html_str(b, d->path);
-    gw_buf_puts(b, "</span>");
+    meta_spans(b, d->date, d->source, d->docno, d->path);
     if (q && *q)
         gw_buf_printf(b, "<span class=\"nmarks\">%zu 处匹配</span>", d->n_marks);
     gw_buf_puts(b, "</p><div class=\"body\">");
@@ -367,36 +350,29 @@ void sd_handle_page(sd_request *rq, sd_reply *r)
     sd_params p;
     sd_limits lim = sd_request_limits(rq);
     sd_perr pe;
+    const char *error = NULL;
     r->ctype = "text/html; charset=utf-8";
     if (sd_params_parse(rq->query, rq->query_len, &lim, &p, &pe) < 0) {
-        r->status = pe.status;
-        sd_page_home(&r->body, &p, pe.msg);
+        error = pe.msg;
+    } else if (!p.q && !p.source && !p.year && !p.from[0] && !p.to[0]) {
+        /* nothing asked yet: the home page */
+    } else if (sd_params_check(&p, &lim, &pe) < 0) {
+        error = pe.msg;
+    } else {
+        if (!sd_cache_serve(rq, r)) {
+            gw_results *res = sd_run_search(rq, &p, 1, r);
+            if (res) {
+                r->status = 200;
+                r->ctype = "text/html; charset=utf-8";
+                sd_page_results(&r->body, &p, res);
+                gw_results_free(res);
+                sd_cache_keep(rq, r);
+            }
+        }
         sd_params_free(&p);
         return;
     }
-    if (!p.q && !p.source && !p.year && !p.from[0] && !p.to[0]) {
-        r->status = 200;
-        sd_page_home(&r->body, &p, NULL);
-        sd_params_free(&p);
-        return;
-    }
-    if (sd_params_check(&p, &lim, &pe) < 0) {
-        r->status = pe.status;
-        sd_page_home(&r->body, &p, pe.msg);
-        sd_params_free(&p);
-        return;
-    }
-    if (sd_cache_serve(rq, r)) {
-        sd_params_free(&p);
-        return;
-    }
-    gw_results *res = sd_run_search(rq, &p, 1, r);
-    if (res) {
-        r->status = 200;
-        r->ctype = "text/html; charset=utf-8";
-        sd_page_results(&r->body, &p, res);
-        gw_results_free(res);
-        sd_cache_keep(rq, r);
-    }
+    r->status = error ? pe.status : 200;
+    sd_page_home(&r->body, &p, error);
     sd_params_free(&p);
 }
