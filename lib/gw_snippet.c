@@ -120,12 +120,14 @@ typedef struct range {
 
 /* ---- output ---------------------------------------------------------------------------------- */
 
+/* The plain text and its marks; the HTML is drawn from them at the end (emit_finish), by
+ * the one renderer of marks. */
 typedef struct emit {
-    gw_buf html, text;
+    gw_buf text;
     gw_mark *marks;
     size_t n_marks, cap_marks;
     unsigned pos; /* characters written to text */
-    int open;     /* a <mark> is open */
+    int open;     /* a mark is open */
     int whole;    /* whole text: keep tabs and line breaks as they are */
 } emit;
 
@@ -133,21 +135,12 @@ static void put_char(emit *o, uint32_t cp)
 {
     if (!o->whole && (cp == '\n' || cp == '\r' || cp == '\t')) cp = ' ';
     gw_buf_put_utf8(&o->text, cp);
-    switch (cp) {
-    case '&': gw_buf_puts(&o->html, "&amp;"); break;
-    case '<': gw_buf_puts(&o->html, "&lt;"); break;
-    case '>': gw_buf_puts(&o->html, "&gt;"); break;
-    case '"': gw_buf_puts(&o->html, "&quot;"); break;
-    case '\'': gw_buf_puts(&o->html, "&#39;"); break;
-    default: gw_buf_put_utf8(&o->html, cp);
-    }
     o->pos++;
 }
 
 static void mark_open(emit *o)
 {
     if (o->open) return;
-    gw_buf_puts(&o->html, "<mark>");
     if (o->n_marks == o->cap_marks) {
         o->cap_marks = o->cap_marks ? 2 * o->cap_marks : 8;
         o->marks = gw_xrealloc(o->marks, o->cap_marks * sizeof *o->marks);
@@ -161,7 +154,6 @@ static void mark_open(emit *o)
 static void mark_close(emit *o)
 {
     if (!o->open) return;
-    gw_buf_puts(&o->html, "</mark>");
     o->marks[o->n_marks - 1].end = o->pos;
     o->open = 0;
 }
@@ -183,8 +175,12 @@ static void emit_range(emit *o, const chars *c, size_t s, size_t e, const range 
 
 static void emit_finish(emit *o, gw_snippet *out)
 {
-    out->html = gw_buf_steal(&o->html, NULL);
-    out->text = gw_buf_steal(&o->text, NULL);
+    size_t len;
+    out->text = gw_buf_steal(&o->text, &len);
+    gw_buf html = {0};
+    gw_mark_html(&html, out->text, len, o->marks, o->n_marks,
+                 o->whole ? GW_MARK_LINES : GW_MARK_INLINE);
+    out->html = gw_buf_steal(&html, NULL);
     out->marks = o->marks;
     out->n_marks = o->n_marks;
 }
@@ -378,26 +374,17 @@ void gw_snippet_whole(const char *text, size_t len, const gw_span *spans, size_t
     emit o = {0};
     o.whole = 1;
     size_t k = 0;
-    gw_buf html = {0};
     while (k <= c.n) {
         size_t e = k;
         while (e < c.n && c.cp[e] != '\n') e++;
-        /* paragraph [k, e): the text keeps the newline, the HTML gets a <p> */
-        gw_buf_reset(&o.html);
+        /* line [k, e): its marks end with it, as the HTML's <p> does */
         emit_range(&o, &c, k, e, m, nm);
-        if (e > k) {
-            gw_buf_puts(&html, "<p>");
-            gw_buf_append(&html, o.html.data ? o.html.data : "", o.html.len);
-            gw_buf_puts(&html, "</p>\n");
-        }
         if (e < c.n) {
             gw_buf_putc(&o.text, '\n');
             o.pos++;
         }
         k = e + 1;
     }
-    gw_buf_free(&o.html);
-    o.html = html;
     emit_finish(&o, out);
     free(m);
     chars_free(&c);

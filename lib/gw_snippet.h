@@ -10,11 +10,13 @@
  *    (。！？；), at most GW_SNIPPET_MAX_FRAGMENTS fragments joined with "…", the total
  *    text within the budget (ellipses not counted). Adjacent or overlapping matches become
  *    one mark. Line breaks and tabs appear as spaces (one character each, so offsets hold).
- * 4. The HTML form escapes & < > " ' and wraps marks in <mark>…</mark>.
+ * 4. The HTML form is the plain text and its marks drawn by gw_mark_html (gw_mark.h): the
+ *    text escaped by gw_escape_html, each mark in <mark>…</mark>.
  * Thread-safe (no state); results are malloc'ed, freed with gw_snippet_free. */
 #ifndef GW_SNIPPET_H
 #define GW_SNIPPET_H
 
+#include "gw_mark.h"
 #include "gw_norm.h"
 
 #include <stddef.h>
@@ -23,14 +25,10 @@
 #define GW_SNIPPET_DEFAULT_CHARS 120
 #define GW_SNIPPET_MAX_FRAGMENTS 3
 
-typedef struct gw_mark {
-    unsigned start, end; /* [start, end) in characters of the plain text */
-} gw_mark;
-
 typedef struct gw_snippet {
-    char *html;     /* never NULL after gw_snippet_make */
-    char *text;
-    gw_mark *marks;
+    char *html;     /* text with marks drawn (gw_mark_html); never NULL after a make/whole */
+    char *text;     /* plain text */
+    gw_mark *marks; /* matches in text, sorted and apart */
     size_t n_marks;
 } gw_snippet;
 
@@ -48,7 +46,8 @@ size_t gw_snippet_find(const gw_norm_text *nt, const uint32_t *const *pats, cons
 void gw_snippet_make(const char *text, size_t len, const gw_span *spans, size_t nspans,
                      unsigned max_chars, gw_snippet *out);
 
-/* The whole text with every span marked: HTML with one <p> per non-empty line. */
+/* The whole text with every span marked: text keeps the line breaks; HTML with one <p>
+ * per non-empty line (GW_MARK_LINES), a mark crossing a line split in two marks. */
 void gw_snippet_whole(const char *text, size_t len, const gw_span *spans, size_t nspans,
                       gw_snippet *out);
 

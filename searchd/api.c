@@ -4,6 +4,7 @@
 #include "api.h"
 
 #include "gw_err.h"
+#include "gw_json.h"
 #include "json.h"
 #include "log.h"
 #include "page.h"
@@ -220,7 +221,8 @@ static void plain_results(gw_buf *b, const sd_params *p, const gw_results *res)
         if (h->source[0])
             gw_buf_printf(b, "%s · ", h->source);
         gw_buf_printf(b, "%s\n   ", h->path);
-        sd_text_marked(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks);
+        gw_mark_text(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks,
+                     GW_MARK_TEXT_OPEN, GW_MARK_TEXT_CLOSE);
         gw_buf_putc(b, '\n');
         if (h->similar)
             gw_buf_printf(b, "   (+%u similar)\n", h->similar);
@@ -308,25 +310,29 @@ void sd_handle_health(sd_request *rq, sd_reply *r)
     gw_err err;
     r->ctype = "application/json; charset=utf-8";
     sd_worker *w = sd_worker_get(rq->srv, rq->cfg, &err);
-    gw_buf_puts(&r->body, "{\"status\":");
+    json_t *o = json_object();
     if (!w) {
-        r->status = 503;
-        r->retry_after = 5;
-        gw_buf_puts(&r->body, "\"unavailable\",\"error\":{\"status\":503,\"message\":");
         char msg[400];
         snprintf(msg, sizeof msg, "database not available: %s", err.msg);
-        sd_json_str(&r->body, msg, strlen(msg));
-        gw_buf_puts(&r->body, "}");
+        r->status = 503;
+        r->retry_after = 5;
+        json_object_set_new(o, "status", json_string("unavailable"));
+        json_object_set_new(o, "error", sd_json_error_new(503, msg));
     } else {
         long docs, rev;
         sd_worker_info(w, &docs, &rev);
         r->status = 200;
-        gw_buf_printf(&r->body, "\"ok\",\"documents\":%ld,\"revision\":%ld", docs, rev);
+        json_object_set_new(o, "status", json_string("ok"));
+        json_object_set_new(o, "documents", json_integer(docs));
+        json_object_set_new(o, "revision", json_integer(rev));
     }
-    gw_buf_puts(&r->body, ",\"database\":");
-    sd_json_str(&r->body, rq->cfg->database, strlen(rq->cfg->database));
-    gw_buf_printf(&r->body, ",\"version\":\"%s\",\"uptime_s\":%ld}\n", GW_VERSION,
-                  (long)time(NULL) - rq->srv->metrics.start_time);
+    json_object_set_new(o, "database", gw_json_str(rq->cfg->database));
+    json_object_set_new(o, "version", gw_json_str(GW_VERSION));
+    json_object_set_new(o, "uptime_s",
+                        json_integer((long)time(NULL) - rq->srv->metrics.start_time));
+    gw_json_append(&r->body, o, GW_JSON_COMPACT);
+    gw_buf_putc(&r->body, '\n');
+    json_decref(o);
 }
 
 void sd_handle_metrics(sd_request *rq, sd_reply *r)

@@ -1,48 +1,21 @@
 /* json.c: see json.h. */
 #include "json.h"
 
-#include <stdio.h>
-#include <string.h>
+#include "gw_json.h"
 
-void sd_json_str(gw_buf *out, const char *s, size_t len)
+json_t *sd_json_error_new(int status, const char *message)
 {
-    static const char hex[] = "0123456789abcdef";
-    gw_buf_putc(out, '"');
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80) {
-            uint32_t cp;
-            size_t n = gw_utf8_next(s + i, len - i, &cp);
-            if (cp == 0xFFFD && n == 1)
-                gw_buf_puts(out, "\xEF\xBF\xBD");
-            else
-                gw_buf_append(out, s + i, n);
-            i += n;
-            continue;
-        }
-        switch (c) {
-        case '"': gw_buf_puts(out, "\\\""); break;
-        case '\\': gw_buf_puts(out, "\\\\"); break;
-        case '\n': gw_buf_puts(out, "\\n"); break;
-        case '\r': gw_buf_puts(out, "\\r"); break;
-        case '\t': gw_buf_puts(out, "\\t"); break;
-        default:
-            if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f) {
-                char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                gw_buf_append(out, e, 6);
-            } else {
-                gw_buf_putc(out, (char)c);
-            }
-        }
-        i++;
-    }
-    gw_buf_putc(out, '"');
+    json_t *e = json_object();
+    json_object_set_new(e, "status", json_integer(status));
+    json_object_set_new(e, "message", gw_json_str(message));
+    return e;
 }
 
 void sd_json_error(gw_buf *out, int status, const char *message)
 {
-    gw_buf_printf(out, "{\"error\":{\"status\":%d,\"message\":", status);
-    sd_json_str(out, message, strlen(message));
-    gw_buf_puts(out, "}}\n");
+    json_t *o = json_object();
+    json_object_set_new(o, "error", sd_json_error_new(status, message));
+    gw_json_append(out, o, GW_JSON_COMPACT);
+    gw_buf_putc(out, '\n');
+    json_decref(o);
 }

@@ -3,10 +3,12 @@
  * The page is server-rendered and complete without JavaScript: a GET form, links for
  * facets, sorting and pages. No script, no remote resource (the Content-Security-Policy
  * set by server.c forbids both). Every string from a document, a query or a request goes
- * through sd_html_escape / sd_url_encode (html.h). */
+ * through gw_escape_html (gw_escape.h) or sd_url_encode (html.h). */
 #include "page.h"
 
 #include "api.h"
+#include "gw_escape.h"
+#include "gw_mark.h"
 #include "html.h"
 #include "server.h"
 
@@ -87,7 +89,7 @@ static void head(gw_buf *b, const char *title_prefix)
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                    "<link rel=\"icon\" href=\"data:,\"><title>");
     if (title_prefix && *title_prefix) {
-        sd_html_puts(b, title_prefix);
+        gw_escape_html_str(b, title_prefix);
         gw_buf_puts(b, " - ");
     }
     gw_buf_puts(b, "公文检索</title><style>");
@@ -100,7 +102,7 @@ static void search_form(gw_buf *b, const char *q)
     gw_buf_puts(b, "<form class=\"search\" action=\"/\" method=\"get\" role=\"search\">"
                    "<input type=\"search\" name=\"q\" id=\"q\" autofocus "
                    "aria-label=\"搜索公文\" placeholder=\"输入要查找的词语，如 高质量发展\" value=\"");
-    sd_html_puts(b, q);
+    gw_escape_html_str(b, q);
     gw_buf_puts(b, "\"><button type=\"submit\">搜索</button></form>");
 }
 
@@ -129,7 +131,7 @@ static void link_open(gw_buf *b, const sd_params *p, int page, int sort, const c
     sd_params_link(&tmp, p, page, sort, source, year);
     /* sd_params_link percent-encodes every value; the '&' separators still need their
      * entity inside an attribute. */
-    sd_html_escape(b, tmp.data, tmp.len);
+    gw_escape_html(b, tmp.data, tmp.len);
     gw_buf_free(&tmp);
     gw_buf_puts(b, "\">");
 }
@@ -141,7 +143,7 @@ void sd_page_home(gw_buf *b, const sd_params *p, const char *error)
     search_form(b, p && p->q ? p->q : "");
     if (error) {
         gw_buf_puts(b, "<p class=\"error\" role=\"alert\">");
-        sd_html_puts(b, error);
+        gw_escape_html_str(b, error);
         gw_buf_puts(b, "</p>");
     }
     gw_buf_puts(b, "<p>在工作报告、讲话、通知全文中查找；繁简体、全角数字、拼音注音都不影响结果。"
@@ -167,7 +169,7 @@ static void facet_list(gw_buf *b, const sd_params *p, const char *heading,
                          : (p->source && strcmp(p->source, f[i].value) == 0);
         gw_buf_puts(b, on ? "<li class=\"on\">" : "<li>");
         link_open(b, p, 1, -1, is_year ? NULL : f[i].value, is_year ? year : -1, "facet");
-        sd_html_puts(b, f[i].value[0] ? f[i].value : "（未知）");
+        gw_escape_html_str(b, f[i].value[0] ? f[i].value : "（未知）");
         gw_buf_printf(b, "</a><span class=\"n\">%u</span></li>", f[i].count);
     }
     gw_buf_puts(b, "</ul>");
@@ -222,6 +224,22 @@ static void pages(gw_buf *b, const sd_params *p, unsigned total, unsigned max_of
     gw_buf_puts(b, "</nav>");
 }
 
+/* The spans of a document's meta line, each escaped: date, source and number when known,
+ * the path always (the results and the document view show the same line). */
+static void meta_spans(gw_buf *b, const char *date, const char *source, const char *docno,
+                       const char *path)
+{
+    const char *const cls[] = {"date", "source", "docno", "path"};
+    const char *const val[] = {date, source, docno, path};
+    for (int i = 0; i < 4; i++) {
+        if (!val[i][0] && i < 3)
+            continue;
+        gw_buf_printf(b, "<span class=\"%s\">", cls[i]);
+        gw_escape_html_str(b, val[i]);
+        gw_buf_puts(b, "</span>");
+    }
+}
+
 static void doc_link(gw_buf *b, const char *path, const char *q)
 {
     gw_buf_puts(b, "<a href=\"/doc/");
@@ -256,20 +274,20 @@ void sd_page_results(gw_buf *b, const sd_params *p, const gw_results *res)
     gw_buf_puts(b, "</span></div>");
     if (res->n_hits == 0) {
         gw_buf_puts(b, "<div class=\"explain\"><p>没有找到与 <b>");
-        sd_html_puts(b, p->q);
+        gw_escape_html_str(b, p->q);
         gw_buf_puts(b, "</b> 相符的公文。</p>");
         /* The one line a reader needs ("searched for 发展 after converting 發展"), then
          * the parser's full account, folded (<details> needs no script). */
         if (p->q && res->query_norm[0] && strcmp(res->query_norm, p->q) != 0) {
             gw_buf_puts(b, "<p class=\"why\">已将 <b>");
-            sd_html_puts(b, p->q);
+            gw_escape_html_str(b, p->q);
             gw_buf_puts(b, "</b> 转换为 <b>");
-            sd_html_puts(b, res->query_norm);
+            gw_escape_html_str(b, res->query_norm);
             gw_buf_puts(b, "</b> 后搜索（繁简、全角、大小写、拼音注音统一处理）。</p>");
         }
         if (res->explain[0]) {
             gw_buf_puts(b, "<details><summary>查询是如何理解的</summary><pre>");
-            sd_html_puts(b, res->explain);
+            gw_escape_html_str(b, res->explain);
             gw_buf_puts(b, "</pre></details>");
         }
         gw_buf_puts(b, "</div>");
@@ -278,27 +296,12 @@ void sd_page_results(gw_buf *b, const sd_params *p, const gw_results *res)
         const gw_hit *h = &res->hits[i];
         gw_buf_puts(b, "<article class=\"hit\"><h3>");
         doc_link(b, h->path, p->q);
-        sd_html_puts(b, h->title[0] ? h->title : h->path);
+        gw_escape_html_str(b, h->title[0] ? h->title : h->path);
         gw_buf_puts(b, "</a></h3><p class=\"meta\">");
-        if (h->date[0]) {
-            gw_buf_puts(b, "<span class=\"date\">");
-            sd_html_puts(b, h->date);
-            gw_buf_puts(b, "</span>");
-        }
-        if (h->source[0]) {
-            gw_buf_puts(b, "<span class=\"source\">");
-            sd_html_puts(b, h->source);
-            gw_buf_puts(b, "</span>");
-        }
-        if (h->docno[0]) {
-            gw_buf_puts(b, "<span class=\"docno\">");
-            sd_html_puts(b, h->docno);
-            gw_buf_puts(b, "</span>");
-        }
-        gw_buf_puts(b, "<span class=\"path\">");
-        sd_html_puts(b, h->path);
-        gw_buf_puts(b, "</span></p><p class=\"snippet\">");
-        sd_html_marked(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks, 0);
+        meta_spans(b, h->date, h->source, h->docno, h->path);
+        gw_buf_puts(b, "</p><p class=\"snippet\">");
+        gw_mark_html(b, h->snippet_text, strlen(h->snippet_text), h->marks, h->n_marks,
+                     GW_MARK_INLINE);
         gw_buf_puts(b, "</p>");
         if (h->similar && !p->similar) {
             sd_params sp = *p;
@@ -329,103 +332,15 @@ void sd_page_doc(gw_buf *b, const gw_docview *d, const char *q)
         gw_buf_puts(b, "\">‹ 返回搜索结果</a></p>");
     }
     gw_buf_puts(b, "<h1>");
-    sd_html_puts(b, d->title[0] ? d->title : d->path);
+    gw_escape_html_str(b, d->title[0] ? d->title : d->path);
     gw_buf_puts(b, "</h1><p class=\"meta\">");
-    if (d->date[0]) {
-        gw_buf_puts(b, "<span class=\"date\">");
-        sd_html_puts(b, d->date);
-        gw_buf_puts(b, "</span>");
-    }
-    if (d->source[0]) {
-        gw_buf_puts(b, "<span class=\"source\">");
-        sd_html_puts(b, d->source);
-        gw_buf_puts(b, "</span>");
-    }
-    if (d->docno[0]) {
-        gw_buf_puts(b, "<span class=\"docno\">");
-        sd_html_puts(b, d->docno);
-        gw_buf_puts(b, "</span>");
-    }
-    gw_buf_puts(b, "<span class=\"path\">");
-    sd_html_puts(b, d->path);
-    gw_buf_puts(b, "</span>");
+    meta_spans(b, d->date, d->source, d->docno, d->path);
     if (q && *q)
         gw_buf_printf(b, "<span class=\"nmarks\">%zu 处匹配</span>", d->n_marks);
     gw_buf_puts(b, "</p><div class=\"body\">");
-    sd_html_marked(b, d->text, strlen(d->text), d->marks, d->n_marks, 1);
+    gw_mark_html(b, d->text, strlen(d->text), d->marks, d->n_marks, GW_MARK_LINES);
     gw_buf_puts(b, "</div></article>");
     foot(b);
-}
-
-/* Walks text by characters, emitting escaped runs and mark boundaries. open/close are
- * the markup around a match; with esc 0 the text is copied as is (plain text). */
-static void marked(gw_buf *out, const char *text, size_t len, const gw_mark *marks, size_t n,
-                   int paragraphs, const char *open, const char *close, int esc)
-{
-    size_t i = 0, seg = 0, m = 0;
-    unsigned ci = 0;
-    int in = 0;
-#define FLUSH()                                                                             \
-    do {                                                                                    \
-        if (esc)                                                                            \
-            sd_html_escape(out, text + seg, i - seg);                                       \
-        else                                                                                \
-            gw_buf_append(out, text + seg, i - seg);                                        \
-        seg = i;                                                                            \
-    } while (0)
-    if (paragraphs)
-        gw_buf_puts(out, "<p>");
-    while (i <= len) {
-        if (in && ci >= marks[m].end) {
-            FLUSH();
-            gw_buf_puts(out, close);
-            in = 0;
-            m++;
-        }
-        while (!in && m < n && (marks[m].end <= ci || marks[m].end <= marks[m].start))
-            m++;
-        if (i == len)
-            break;
-        if (!in && m < n && marks[m].start <= ci) {
-            FLUSH();
-            gw_buf_puts(out, open);
-            in = 1;
-        }
-        uint32_t cp;
-        size_t adv = gw_utf8_next(text + i, len - i, &cp);
-        if (paragraphs && text[i] == '\n') {
-            FLUSH();
-            if (in)
-                gw_buf_puts(out, close);
-            gw_buf_puts(out, "</p>\n<p>");
-            if (in)
-                gw_buf_puts(out, open);
-            i += 1;
-            seg = i;
-            ci++;
-            continue;
-        }
-        i += adv;
-        ci++;
-    }
-    FLUSH();
-    if (in)
-        gw_buf_puts(out, close);
-    if (paragraphs)
-        gw_buf_puts(out, "</p>");
-#undef FLUSH
-}
-
-void sd_html_marked(gw_buf *out, const char *text, size_t len, const gw_mark *marks,
-                    size_t n, int paragraphs)
-{
-    marked(out, text, len, marks, n, paragraphs, "<mark>", "</mark>", 1);
-}
-
-void sd_text_marked(gw_buf *out, const char *text, size_t len, const gw_mark *marks,
-                    size_t n)
-{
-    marked(out, text, len, marks, n, 0, "【", "】", 0);
 }
 
 /* ---- GET / ---------------------------------------------------------------------------- */
@@ -435,36 +350,29 @@ void sd_handle_page(sd_request *rq, sd_reply *r)
     sd_params p;
     sd_limits lim = sd_request_limits(rq);
     sd_perr pe;
+    const char *error = NULL;
     r->ctype = "text/html; charset=utf-8";
     if (sd_params_parse(rq->query, rq->query_len, &lim, &p, &pe) < 0) {
-        r->status = pe.status;
-        sd_page_home(&r->body, &p, pe.msg);
+        error = pe.msg;
+    } else if (!p.q && !p.source && !p.year && !p.from[0] && !p.to[0]) {
+        /* nothing asked yet: the home page */
+    } else if (sd_params_check(&p, &lim, &pe) < 0) {
+        error = pe.msg;
+    } else {
+        if (!sd_cache_serve(rq, r)) {
+            gw_results *res = sd_run_search(rq, &p, 1, r);
+            if (res) {
+                r->status = 200;
+                r->ctype = "text/html; charset=utf-8";
+                sd_page_results(&r->body, &p, res);
+                gw_results_free(res);
+                sd_cache_keep(rq, r);
+            }
+        }
         sd_params_free(&p);
         return;
     }
-    if (!p.q && !p.source && !p.year && !p.from[0] && !p.to[0]) {
-        r->status = 200;
-        sd_page_home(&r->body, &p, NULL);
-        sd_params_free(&p);
-        return;
-    }
-    if (sd_params_check(&p, &lim, &pe) < 0) {
-        r->status = pe.status;
-        sd_page_home(&r->body, &p, pe.msg);
-        sd_params_free(&p);
-        return;
-    }
-    if (sd_cache_serve(rq, r)) {
-        sd_params_free(&p);
-        return;
-    }
-    gw_results *res = sd_run_search(rq, &p, 1, r);
-    if (res) {
-        r->status = 200;
-        r->ctype = "text/html; charset=utf-8";
-        sd_page_results(&r->body, &p, res);
-        gw_results_free(res);
-        sd_cache_keep(rq, r);
-    }
+    r->status = error ? pe.status : 200;
+    sd_page_home(&r->body, &p, error);
     sd_params_free(&p);
 }

@@ -13,6 +13,8 @@
  * query, 3 database missing or unreadable, 4 any other error. */
 #include "gw_buf.h"
 #include "gw_config.h"
+#include "gw_json.h"
+#include "gw_mark.h"
 #include "gw_norm.h"
 #include "gw_query.h"
 #include "gw_search.h"
@@ -59,25 +61,23 @@ static unsigned parse_uint(const char *s, const char *what, unsigned max)
     return (unsigned)v;
 }
 
-/* Snippet for the terminal: the plain text with 【】 around the marks. */
+/* Text for the terminal: the plain text with 【】 around the marks. */
 static void print_marked(const char *text, const gw_mark *mk, size_t n)
 {
-    size_t len = strlen(text), bi = 0, ci = 0, j = 0;
-    while (bi < len) {
-        while (j < n && mk[j].end <= ci && mk[j].start < mk[j].end) {
-            j++;
-        }
-        if (j < n && mk[j].start == ci) fputs("【", stdout);
-        uint32_t cp;
-        size_t l = gw_utf8_next(text + bi, len - bi, &cp);
-        fwrite(text + bi, 1, l, stdout);
-        bi += l;
-        ci++;
-        if (j < n && mk[j].end == ci) {
-            fputs("】", stdout);
-            j++;
-        }
-    }
+    gw_buf b = {0};
+    gw_mark_text(&b, text, strlen(text), mk, n, GW_MARK_TEXT_OPEN, GW_MARK_TEXT_CLOSE);
+    fwrite(b.data, 1, b.len, stdout);
+    gw_buf_free(&b);
+}
+
+/* The batch mode's line for a query that failed: {"error":{"code":"EINVAL"}}. */
+static void print_error_json(const gw_err *err)
+{
+    json_t *o = json_pack("{s:{s:o}}", "error", "code", gw_json_str(gw_code_name(err->code)));
+    char *j = gw_json_dump(o, GW_JSON_COMPACT);
+    puts(j);
+    free(j);
+    json_decref(o);
 }
 
 static void print_text(const gw_results *r, const gw_search_req *rq, int explain, int ids)
@@ -118,7 +118,26 @@ static void print_text(const gw_results *r, const gw_search_req *rq, int explain
     }
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct cli {
+    const char *conf, *db, *doc;
+    int json, explain, ids, batch, normalize;
+    unsigned size, page;
+    gw_search_req rq; /* the options that go straight into every search */
+} cli;
+
+static int parse_sort(const char *s)
+{
+    if (!strcmp(s, "relevance")) return GW_SORT_RELEVANCE;
+    if (!strcmp(s, "-date")) return GW_SORT_DATE_DESC;
+    if (!strcmp(s, "date")) return GW_SORT_DATE_ASC;
+    fprintf(stderr, "gongwen-search: bad --sort '%s' (relevance, date, -date)\n", s);
+    exit(EX_USAGE);
+}
+
+/* Reads the options into c (optind is left at the first QUERY word); returns -1 to go
+ * on, or the exit code when there is nothing more to do (--help, a usage error). */
+static int parse_args(int argc, char **argv, cli *c)
 {
     static const struct option opts[] = {
         {"config", required_argument, 0, 'c'},  {"db", required_argument, 0, 'd'},
@@ -133,167 +152,198 @@ int main(int argc, char **argv)
         {"no-facets", no_argument, 0, 'f'},     {"help", no_argument, 0, 'h'},
         {"no-snippets", no_argument, 0, 'x'},
         {0, 0, 0, 0}};
-    const char *conf = NULL, *db = NULL, *doc = NULL;
-    int json = 0, explain = 0, ids = 0, batch = 0, normalize = 0;
-    unsigned size = 10, page = 1;
-    gw_search_req rq = GW_SEARCH_REQ_INIT;
-    int c;
-    while ((c = getopt_long(argc, argv, "c:d:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': conf = optarg; break;
-        case 'd': db = optarg; break;
-        case 'j': json = 1; break;
-        case 'e': explain = 1; break;
-        case 's': size = parse_uint(optarg, "size", 1000000); break;
-        case 'p': page = parse_uint(optarg, "page", 1000000); break;
-        case 'o':
-            if (!strcmp(optarg, "relevance")) rq.sort = GW_SORT_RELEVANCE;
-            else if (!strcmp(optarg, "-date")) rq.sort = GW_SORT_DATE_DESC;
-            else if (!strcmp(optarg, "date")) rq.sort = GW_SORT_DATE_ASC;
-            else {
-                fprintf(stderr, "gongwen-search: bad --sort '%s' (relevance, date, -date)\n", optarg);
-                return EX_USAGE;
-            }
-            break;
-        case 'S': rq.source = optarg; break;
-        case 'Y': rq.year = (int)parse_uint(optarg, "year", 9999); break;
-        case 'F': rq.from = optarg; break;
-        case 'T': rq.to = optarg; break;
-        case 'C': rq.collapse = 0; break;
-        case 'm': rq.similar_to = parse_uint(optarg, "similar document id", 4000000000u); break;
-        case 'n': rq.snippet_chars = parse_uint(optarg, "snippet-chars", 100000); break;
-        case 'i': ids = 1; rq.no_snippets = 1; break;
-        case 'x': rq.no_snippets = 1; break;
-        case 'b': batch = 1; break;
-        case 'D': doc = optarg; break;
-        case 'N': normalize = 1; break;
-        case 'f': rq.want_facets = 0; break;
+    gw_search_req *rq = &c->rq;
+    int o;
+    while ((o = getopt_long(argc, argv, "c:d:h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'c': c->conf = optarg; break;
+        case 'd': c->db = optarg; break;
+        case 'j': c->json = 1; break;
+        case 'e': c->explain = 1; break;
+        case 's': c->size = parse_uint(optarg, "size", 1000000); break;
+        case 'p': c->page = parse_uint(optarg, "page", 1000000); break;
+        case 'o': rq->sort = parse_sort(optarg); break;
+        case 'S': rq->source = optarg; break;
+        case 'Y': rq->year = (int)parse_uint(optarg, "year", 9999); break;
+        case 'F': rq->from = optarg; break;
+        case 'T': rq->to = optarg; break;
+        case 'C': rq->collapse = 0; break;
+        case 'm': rq->similar_to = parse_uint(optarg, "similar document id", 4000000000u); break;
+        case 'n': rq->snippet_chars = parse_uint(optarg, "snippet-chars", 100000); break;
+        case 'i': c->ids = 1; rq->no_snippets = 1; break;
+        case 'x': rq->no_snippets = 1; break;
+        case 'b': c->batch = 1; break;
+        case 'D': c->doc = optarg; break;
+        case 'N': c->normalize = 1; break;
+        case 'f': rq->want_facets = 0; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EX_USAGE;
         }
     }
+    return -1;
+}
+
+/* The words argv[first..argc) joined by spaces, into out. */
+static void join_args(int argc, char **argv, int first, gw_buf *out)
+{
+    for (int i = first; i < argc; i++) {
+        if (i > first) gw_buf_putc(out, ' ');
+        gw_buf_puts(out, argv[i]);
+    }
+}
+
+/* --normalize: the matching form of a text (the arguments, or stdin), for brute-force
+ * comparisons in tests. */
+static int run_normalize(int argc, char **argv)
+{
+    gw_err err;
+    gw_buf in = {0};
+    if (optind < argc) {
+        join_args(argc, argv, optind, &in);
+    } else {
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) gw_buf_append(&in, buf, n);
+    }
+    if (gw_norm_init(&err)) {
+        fprintf(stderr, "gongwen-search: %s\n", err.msg);
+        gw_buf_free(&in);
+        return EX_OTHER;
+    }
+    size_t ol;
+    char *o = gw_norm_string(in.data ? in.data : "", in.len, &ol);
+    fwrite(o, 1, ol, stdout);
+    if (optind < argc) putchar('\n');
+    free(o);
+    gw_buf_free(&in);
+    return 0;
+}
+
+/* Prints a JSON text of lib's (one line) and frees it. */
+static void print_json(char *j)
+{
+    puts(j);
+    free(j);
+}
+
+/* One answer: the daemon's JSON with --json, else the terminal form. */
+static void print_results(const gw_results *r, const gw_search_req *rq, const cli *c)
+{
+    if (c->json)
+        print_json(gw_results_to_json(r));
+    else
+        print_text(r, rq, c->explain, c->ids);
+}
+
+/* The search request for query q with the page, size and explanation asked for. */
+static gw_search_req request(const cli *c, const char *q)
+{
+    gw_search_req r = c->rq;
+    r.q = q;
+    r.offset = (c->page - 1) * c->size;
+    r.limit = c->size;
+    r.want_explain = c->explain;
+    return r;
+}
+
+/* --doc ID [QUERY]: one document, its matches of the query marked. */
+static int run_doc(gw_searcher *s, const cli *c, const char *q)
+{
     gw_err err;
     gw_err_clear(&err);
-    if (normalize) {
-        /* the matching form of a text, for brute-force comparisons in tests */
-        gw_buf in = {0};
-        if (optind < argc) {
-            for (int i = optind; i < argc; i++) {
-                if (i > optind) gw_buf_putc(&in, ' ');
-                gw_buf_puts(&in, argv[i]);
-            }
-        } else {
-            char buf[65536];
-            size_t n;
-            while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) gw_buf_append(&in, buf, n);
-        }
-        if (gw_norm_init(&err)) {
-            fprintf(stderr, "gongwen-search: %s\n", err.msg);
-            return EX_OTHER;
-        }
-        size_t ol;
-        char *o = gw_norm_string(in.data ? in.data : "", in.len, &ol);
-        fwrite(o, 1, ol, stdout);
-        if (optind < argc) putchar('\n');
-        free(o);
-        gw_buf_free(&in);
-        return 0;
+    gw_docview *v = gw_searcher_get_doc(s, c->doc, q, &err);
+    if (!v) {
+        fprintf(stderr, "gongwen-search: %s\n", err.msg);
+        return err.code == GW_ENOTFOUND ? EX_NONE : exit_for(&err);
     }
-    if (!batch && !doc && optind >= argc && !rq.similar_to && !rq.source && !rq.year &&
-        !rq.from && !rq.to) {
+    if (c->json) {
+        print_json(gw_docview_to_json(v));
+    } else {
+        printf("%s\n%s  %s  %s\n\n", v->title, v->date, v->source, v->path);
+        print_marked(v->text, v->marks, v->n_marks);
+        printf("\n");
+    }
+    gw_docview_free(v);
+    return EX_HITS;
+}
+
+/* --batch: one query per line of stdin; one answer (or an error object) per line. */
+static int run_batch(gw_searcher *s, const cli *c)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+        gw_search_req r1 = request(c, line);
+        gw_err err;
+        gw_err_clear(&err);
+        gw_results *r = gw_searcher_search(s, &r1, &err);
+        if (!r) {
+            print_error_json(&err);
+            continue;
+        }
+        print_results(r, &r1, c);
+        fflush(stdout);
+        gw_results_free(r);
+    }
+    free(line);
+    return EX_HITS;
+}
+
+/* QUERY: one search; the exit code says whether anything was found. */
+static int run_query(gw_searcher *s, const cli *c, const char *q)
+{
+    gw_err err;
+    gw_err_clear(&err);
+    gw_search_req rq = request(c, q);
+    gw_results *r = gw_searcher_search(s, &rq, &err);
+    if (!r) {
+        fprintf(stderr, "gongwen-search: %s\n", err.msg);
+        return exit_for(&err);
+    }
+    print_results(r, &rq, c);
+    int rc = r->total ? EX_HITS : EX_NONE;
+    gw_results_free(r);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {.size = 10, .page = 1, .rq = GW_SEARCH_REQ_INIT};
+    int rc = parse_args(argc, argv, &c);
+    if (rc >= 0) return rc;
+    if (c.normalize) return run_normalize(argc, argv);
+    const gw_search_req *rq = &c.rq;
+    if (!c.batch && !c.doc && optind >= argc && !rq->similar_to && !rq->source && !rq->year &&
+        !rq->from && !rq->to) {
         usage(stderr);
         return EX_USAGE;
     }
+    gw_err err;
+    gw_err_clear(&err);
     gw_config *cfg = gw_config_new();
-    if (conf && gw_config_load(cfg, conf, &err)) {
+    if (c.conf && gw_config_load(cfg, c.conf, &err)) {
         fprintf(stderr, "gongwen-search: %s\n", err.msg);
         gw_config_free(cfg);
         return EX_USAGE;
     }
-    if (!db) db = cfg->database;
-    if (!rq.snippet_chars) rq.snippet_chars = cfg->snippet_chars;
-    rq.max_query_bytes = cfg->max_query_bytes;
-    gw_searcher *s = gw_searcher_open(db, &err);
+    if (!c.db) c.db = cfg->database;
+    if (!c.rq.snippet_chars) c.rq.snippet_chars = cfg->snippet_chars;
+    c.rq.max_query_bytes = cfg->max_query_bytes;
+    gw_searcher *s = gw_searcher_open(c.db, &err);
     if (!s) {
-        fprintf(stderr, "gongwen-search: %s: %s\n", db, err.msg);
+        fprintf(stderr, "gongwen-search: %s: %s\n", c.db, err.msg);
         gw_config_free(cfg);
         return exit_for(&err) == EX_USAGE ? EX_DB : exit_for(&err);
     }
     gw_buf q = {0};
-    for (int i = optind; i < argc; i++) {
-        if (i > optind) gw_buf_putc(&q, ' ');
-        gw_buf_puts(&q, argv[i]);
-    }
-    int rc = EX_NONE;
-    if (doc) {
-        gw_docview *v = gw_searcher_get_doc(s, doc, q.data, &err);
-        if (!v) {
-            fprintf(stderr, "gongwen-search: %s\n", err.msg);
-            rc = err.code == GW_ENOTFOUND ? EX_NONE : exit_for(&err);
-        } else {
-            if (json) {
-                char *j = gw_docview_to_json(v);
-                puts(j);
-                free(j);
-            } else {
-                printf("%s\n%s  %s  %s\n\n", v->title, v->date, v->source, v->path);
-                print_marked(v->text, v->marks, v->n_marks);
-                printf("\n");
-            }
-            rc = EX_HITS;
-            gw_docview_free(v);
-        }
-    } else if (batch) {
-        gw_query_init(cfg->dictionary);
-        /* one query per line; one JSON object (or an error object) per line */
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        rc = EX_HITS;
-        while ((n = getline(&line, &cap, stdin)) >= 0) {
-            while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
-            gw_search_req r1 = rq;
-            r1.q = line;
-            r1.offset = (page - 1) * size;
-            r1.limit = size;
-            r1.want_explain = explain;
-            gw_results *r = gw_searcher_search(s, &r1, &err);
-            if (!r) {
-                printf("{\"error\":{\"code\":\"%s\"}}\n", gw_code_name(err.code));
-                continue;
-            }
-            if (json) {
-                char *j = gw_results_to_json(r);
-                puts(j);
-                free(j);
-            } else {
-                print_text(r, &r1, explain, ids);
-            }
-            fflush(stdout);
-            gw_results_free(r);
-        }
-        free(line);
+    join_args(argc, argv, optind, &q);
+    if (c.doc) {
+        rc = run_doc(s, &c, q.data);
     } else {
         gw_query_init(cfg->dictionary);
-        rq.q = q.data;
-        rq.offset = (page - 1) * size;
-        rq.limit = size;
-        rq.want_explain = explain;
-        gw_results *r = gw_searcher_search(s, &rq, &err);
-        if (!r) {
-            fprintf(stderr, "gongwen-search: %s\n", err.msg);
-            rc = exit_for(&err);
-        } else {
-            if (json) {
-                char *j = gw_results_to_json(r);
-                puts(j);
-                free(j);
-            } else {
-                print_text(r, &rq, explain, ids);
-            }
-            rc = r->total ? EX_HITS : EX_NONE;
-            gw_results_free(r);
-        }
+        rc = c.batch ? run_batch(s, &c) : run_query(s, &c, q.data);
     }
     gw_buf_free(&q);
     gw_searcher_close(s);

@@ -3,7 +3,7 @@
 #include "server.h"
 
 #include "gw_err.h"
-#include "html.h"
+#include "gw_escape.h"
 #include "json.h"
 #include "log.h"
 #include "searcher.h"
@@ -244,7 +244,7 @@ void sd_reply_error(sd_reply *r, int status, int html, const char *fmt, ...)
                       "margin:2em auto;padding:0 1em;color:#222}</style></head><body>"
                       "<h1>%d %s</h1><p class=\"error\">",
                       status, reason(status), status, reason(status));
-        sd_html_puts(&r->body, msg);
+        gw_escape_html_str(&r->body, msg);
         gw_buf_puts(&r->body, "</p><p><a href=\"/\">Gongwen search</a></p></body></html>\n");
     } else {
         r->ctype = "application/json; charset=utf-8";

@@ -1,66 +1,13 @@
-/* test_searchd_html.c: the page's one escaping function (searchd/html.c), its URL
- * encoding, and the marked-text renderer (searchd/page.c's sd_html_marked), with hostile
- * input. searchd is a program, not a lib module: its source files are compiled in here. */
+/* test_searchd_html.c: the page's URL encoding (searchd/html.c) and its request
+ * parameters (searchd/params.c), with hostile input. The escaping of text into HTML and
+ * the drawing of marks are lib's (test_escape.c, test_mark.c). searchd is a program, not
+ * a lib module: its source files are compiled in here. */
 #include "../../searchd/html.c"
 #include "../../searchd/params.c"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *esc(const char *s, size_t n)
-{
-    gw_buf b = {0};
-    sd_html_escape(&b, s, n);
-    return gw_buf_steal(&b, NULL);
-}
-
-static const struct {
-    const char *in;
-    size_t len; /* 0 = strlen */
-    const char *out;
-} cases[] = {
-    /* 1 */ {"", 0, ""},
-    /* 2 */ {"plain 文字", 0, "plain 文字"},
-    /* 3 */ {"<script>alert(1)</script>", 0, "&lt;script&gt;alert(1)&lt;/script&gt;"},
-    /* 4 */ {"\"><img src=x onerror=alert(1)>", 0,
-             "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"},
-    /* 5 */ {"' onmouseover='x", 0, "&#39; onmouseover=&#39;x"},
-    /* 6 */ {"&amp; &lt;", 0, "&amp;amp; &amp;lt;"},
-    /* 7 */ {"a\0b", 3, "ab"},                          /* NUL dropped */
-    /* 8 */ {"a\x01\x1f\x7f" "b", 0, "ab"},              /* controls dropped */
-    /* 9 */ {"tab\tnl\n", 0, "tab\tnl\n"},
-    /* 10 */ {"\xff\xfe<", 0, "\xEF\xBF\xBD\xEF\xBF\xBD&lt;"}, /* invalid UTF-8 */
-    /* 11 */ {"\xe5\x8f", 0, "\xEF\xBF\xBD\xEF\xBF\xBD"},     /* truncated sequence */
-    /* 12 */ {"\xEF\xBF\xBD", 0, "\xEF\xBF\xBD"},             /* a real U+FFFD stays */
-    /* 13 */ {"\xc0\xbc", 0, "\xEF\xBF\xBD\xEF\xBF\xBD"},     /* overlong '<' */
-};
-
-START_TEST(test_escape_table)
-{
-    const char *in = cases[_i].in;
-    size_t n = cases[_i].len ? cases[_i].len : strlen(in);
-    char *got = esc(in, n);
-    ck_assert_msg(strcmp(got, cases[_i].out) == 0, "case %d: got '%s'", _i + 1, got);
-    free(got);
-}
-END_TEST
-
-START_TEST(test_escape_never_leaves_markup)
-{
-    /* Every byte value, alone and after a multi-byte lead: the output never holds a raw
-     * < > " ' and is always valid UTF-8. */
-    for (int c = 0; c < 256; c++) {
-        char in[3] = {(char)c, '\xe5', (char)c};
-        for (size_t n = 1; n <= 3; n++) {
-            char *got = esc(in, n);
-            ck_assert(strpbrk(got, "<>\"'") == NULL);
-            ck_assert(gw_utf8_valid(got, strlen(got)));
-            free(got);
-        }
-    }
-}
-END_TEST
 
 START_TEST(test_url_encode)
 {
@@ -119,7 +66,8 @@ START_TEST(test_params)
     sd_params_free(&p);
 
     static const char *const bad[] = {"page=0", "page=-1", "page=1e3", "size=101", "size=0",
-                                      "sort=x", "year=99", "from=2023-13", "to=2023-02-3", "to=2023-02-30",
+                                      "sort=x", "year=99", "from=2023-13", "to=2023-02-3",
+                                      "to=2023-02-30",
                                       "szie=1", "q=%ZZ", "%ZZ=1", "similar=x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_msg(sd_params_parse(bad[i], strlen(bad[i]), &lim, &p, &e) < 0, "%s", bad[i]);
@@ -143,8 +91,6 @@ int main(void)
 {
     Suite *s = suite_create("searchd_html");
     TCase *tc = tcase_create("core");
-    tcase_add_loop_test(tc, test_escape_table, 0, (int)(sizeof cases / sizeof cases[0]));
-    tcase_add_test(tc, test_escape_never_leaves_markup);
     tcase_add_test(tc, test_url_encode);
     tcase_add_test(tc, test_pct_decode_refuses);
     tcase_add_test(tc, test_params);

@@ -3,6 +3,7 @@
  * boundaries, fragments, marks as character offsets, UTF-8 never cut. */
 #include "gw_buf.h"
 #include "gw_doc.h"
+#include "gw_mark.h"
 #include "gw_query.h"
 #include "gw_snippet.h"
 
@@ -11,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Snippet of text for query q (body patterns), budget chars. */
-static void snip(const char *q, const char *text, unsigned chars, gw_snippet *out)
+/* The spans of the matches of query q (body patterns) in text; caller frees *spans. */
+static size_t find_spans(const char *q, const char *text, gw_span **spans)
 {
     gw_query *p = gw_query_parse(q, strlen(q), 0, NULL);
     ck_assert_ptr_nonnull(p);
@@ -21,12 +22,19 @@ static void snip(const char *q, const char *text, unsigned chars, gw_snippet *ou
     size_t np = gw_query_patterns(p, &pats, &lens, NULL);
     gw_norm_text nt = {0};
     gw_norm_run(text, strlen(text), 0, &nt);
-    gw_span *spans;
-    size_t ns = gw_snippet_find(&nt, pats, lens, np, 0, &spans);
-    gw_snippet_make(text, strlen(text), spans, ns, chars, out);
-    free(spans);
+    size_t ns = gw_snippet_find(&nt, pats, lens, np, 0, spans);
     gw_norm_text_free(&nt);
     gw_query_free(p);
+    return ns;
+}
+
+/* Snippet of text for query q (body patterns), budget chars. */
+static void snip(const char *q, const char *text, unsigned chars, gw_snippet *out)
+{
+    gw_span *spans;
+    size_t ns = find_spans(q, text, &spans);
+    gw_snippet_make(text, strlen(text), spans, ns, chars, out);
+    free(spans);
 }
 
 static size_t nchars(const char *s)
@@ -214,18 +222,16 @@ END_TEST
 START_TEST(whole_document)
 {
     const char *t = "第一段发展。\n第二段<发展>。";
-    gw_query *p = gw_query_parse("发展", strlen("发展"), 0, NULL);
-    const uint32_t *const *pats;
-    const size_t *lens;
-    size_t np = gw_query_patterns(p, &pats, &lens, NULL);
-    gw_norm_text nt = {0};
-    gw_norm_run(t, strlen(t), 0, &nt);
     gw_span *spans;
-    size_t ns = gw_snippet_find(&nt, pats, lens, np, 0, &spans);
+    size_t ns = find_spans("发展", t, &spans);
     ck_assert_uint_eq(ns, 2);
     gw_snippet s;
     gw_snippet_whole(t, strlen(t), spans, ns, &s);
     ck_assert_str_eq(s.text, t);
+    gw_buf h = {0};
+    gw_mark_html(&h, s.text, strlen(s.text), s.marks, s.n_marks, GW_MARK_LINES);
+    ck_assert_str_eq(h.data, s.html);
+    gw_buf_free(&h);
     ck_assert_str_eq(s.html, "<p>第一段<mark>发展</mark>。</p>\n<p>第二段&lt;<mark>发展</mark>&gt;。</p>\n");
     ck_assert_uint_eq(s.n_marks, 2);
     char *m = marked(s.text, s.marks[1]);
@@ -233,13 +239,11 @@ START_TEST(whole_document)
     free(m);
     gw_snippet_free(&s);
     free(spans);
-    gw_norm_text_free(&nt);
-    gw_query_free(p);
 }
 END_TEST
 
-/* Random texts and budgets: output always valid UTF-8, marks inside the text and on
- * matches, text within budget. */
+/* Random texts and budgets: output always valid UTF-8, the HTML the text with its marks
+ * drawn, marks inside the text and on matches, text within budget. */
 START_TEST(random_texts)
 {
     static const char *const pieces[] = {"发展", "發", "展", "，", "。", "\n", "a", "Ｇ", "<",
@@ -254,6 +258,11 @@ START_TEST(random_texts)
         snip("发展 OR 质量", b.data ? b.data : "", budget, &s);
         ck_assert(gw_utf8_valid(s.html, strlen(s.html)));
         ck_assert(gw_utf8_valid(s.text, strlen(s.text)));
+        /* the HTML is the text with its marks, drawn by the one renderer */
+        gw_buf h = {0};
+        gw_mark_html(&h, s.text, strlen(s.text), s.marks, s.n_marks, GW_MARK_INLINE);
+        ck_assert_str_eq(h.data, s.html);
+        gw_buf_free(&h);
         size_t tn = nchars(s.text);
         ck_assert_msg(tn <= budget + GW_SNIPPET_MAX_FRAGMENTS + 1, "%zu > %u", tn, budget);
         for (size_t i = 0; i < s.n_marks; i++) {
