@@ -36,6 +36,8 @@ typedef struct key_def {
 
 #define F(field) offsetof(gw_config, field)
 
+/* One row per key, deliberately alike: the rows are data, and the code that reads,
+ * checks, sets and dumps them is written once over the table. */
 static const key_def keys[] = {
     {"index", "database", K_STR, F(database), 0, 0, 0, 0},
     {"index", "roots", K_LIST, F(roots), 0, 0, GW_CONFIG_LIST_ROOTS, 0},
