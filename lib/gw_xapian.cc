@@ -4,8 +4,10 @@
  * and data between C and Xapian.
  *
  * Rules kept throughout:
- *  - Every extern "C" function that can fail runs its body in try/catch and turns the
- *    exception into a gw_code through gw_err_from_exception(); nothing throws into C.
+ *  - Every extern "C" function runs its Xapian calls inside a try/catch (catching,
+ *    catching_code or or_die below) that turns the exception into a gw_code through
+ *    gw_err_from_exception(), or aborts where failure is impossible; nothing throws
+ *    into C.
  *  - Handles are small structs around the C++ objects (RocksDB c.cc style).
  *  - A writable handle ALWAYS has a Xapian transaction open: an implicit, unflushed one
  *    between gw_db_commit() calls, or the caller's explicit one. Xapian commits pending
