@@ -66,6 +66,14 @@ static const key_def keys[] = {
 
 static const char *const levels[] = {"error", "warn", "info", "debug"};
 
+int gw_config_log_level(const gw_config *c)
+{
+    /* log_level holds one of levels[] as written there (set through K_LEVEL) */
+    for (int i = 0; c && i < (int)(sizeof levels / sizeof levels[0]); i++)
+        if (strcmp(c->log_level, levels[i]) == 0) return i;
+    return 2;
+}
+
 static void *field(gw_config *c, const key_def *k) { return (char *)c + k->offset; }
 static const void *cfield(const gw_config *c, const key_def *k)
 {
