@@ -104,7 +104,9 @@ static int set_xapian(gw_err *err, gw_code code, const Xapian::Error &e)
 }
 
 /* Must be called from inside a catch block: rethrows the current exception and maps it by
- * type, most specific first (subclasses before their bases). */
+ * type, most specific first (subclasses before their bases). The clauses are alike on
+ * purpose: C++ matches exception types only through catch clauses, so this ladder is the
+ * mapping table, and their order is part of it. */
 static int gw_err_from_exception(gw_err *err)
 {
     try {
@@ -157,7 +159,9 @@ static int gw_err_from_exception(gw_err *err)
  * each runs its Xapian calls as a lambda through one of these. The lambda is inlined,
  * so the per-document and per-token calls cost what a try block in place would.
  * A few functions keep their own try/catch because they do more on failure (close the
- * handle, prefix the message, keep a transaction open, swallow the error): see there. */
+ * handle, prefix the message, keep a transaction open, swallow the error): see there.
+ * The entry points stay one small function each, alike in shape: each is the C name of
+ * one Xapian call, with its own checks, and the C header is their index. */
 
 /* body(); an exception sets err and yields fail. */
 template <typename T, typename F> static T catching(gw_err *err, T fail, F body)
