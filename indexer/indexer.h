@@ -142,6 +142,9 @@ int ix_layout_switch(ix_layout *l, const char *build_dir, gw_err *err);
 char *ix_layout_previous(const ix_layout *l);
 /* Removes build directories other than the current and previous ones. */
 void ix_layout_prune(ix_layout *l, const char *keep_also);
+/* Removes path and everything under it, not following symlinks; best effort (what
+ * cannot be removed stays, silently). */
+void ix_rm_tree(const char *path);
 
 /* The one-writer lock: DB.lock, flock + our pid inside. Returns the fd, or -1 with a
  * message naming the holder's pid. */

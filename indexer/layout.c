@@ -306,6 +306,11 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
     return 0;
 }
 
+void ix_rm_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 void ix_layout_prune(ix_layout *l, const char *keep_also)
 {
     DIR *d = opendir(l->builds_dir);
@@ -328,7 +333,7 @@ void ix_layout_prune(ix_layout *l, const char *keep_also)
     }
     closedir(d);
     for (size_t i = 0; i < n; i++) {
-        nftw(doomed[i], rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        ix_rm_tree(doomed[i]);
         free(doomed[i]);
     }
     free(doomed);

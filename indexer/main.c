@@ -8,7 +8,7 @@
 #include "gw_doc.h"
 #include "gw_norm.h" /* gw_index.h uses gw_norm_text */
 #include "gw_index.h"
-#include "gw_norm.h"
+#include "gw_json.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -136,6 +136,16 @@ typedef struct setting {
     const char *value;
 } setting;
 
+/* The command line, as parse_args read it. */
+typedef struct cli {
+    const char *conf, *db_opt, *inspect_file, *report;
+    int rebuild, rollback, status, dry, print_config, quiet, verbose, jobs_opt;
+    setting *sets;
+    size_t nsets;
+    char **roots;      /* the ROOT... operands */
+    int nroots;
+} cli;
+
 static int inspect(const ix_opts *o, const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -190,15 +200,15 @@ static int status_json(const char *db_path)
         return IX_EXIT_FAILED;
     }
     json_t *j = json_object();
-    json_object_set_new(j, "database", json_string(db_path));
-    json_object_set_new(j, "layout", json_string(l.plain ? "directory" : "stub"));
-    json_object_set_new(j, "build", json_string(l.current));
+    json_object_set_new(j, "database", gw_json_str(db_path));
+    json_object_set_new(j, "layout", gw_json_str(l.plain ? "directory" : "stub"));
+    json_object_set_new(j, "build", gw_json_str(l.current));
     char *prev = ix_layout_previous(&l);
-    json_object_set_new(j, "previous", prev ? json_string(prev) : json_null());
+    json_object_set_new(j, "previous", prev ? gw_json_str(prev) : json_null());
     free(prev);
     json_object_set_new(j, "documents", json_integer(gw_db_doc_count(db, &err)));
     json_object_set_new(j, "revision", json_integer((json_int_t)gw_db_revision(db, &err)));
-    char *s = json_dumps(j, JSON_INDENT(2));
+    char *s = gw_json_dump(j, GW_JSON_PRETTY);
     puts(s);
     free(s);
     json_decref(j);
@@ -223,6 +233,8 @@ static void summary(const ix_opts *o, const ix_stats *st)
     fflush(stdout);
 }
 
+/* The report is written with jansson's own dump, not gw_json_dump: its reals (mb_read,
+ * seconds) keep full precision for the programs that read it. */
 static int write_report(const ix_opts *o, const char *path, const char *mode,
                         const ix_stats *st, int code, const char *build, time_t started)
 {
@@ -233,20 +245,20 @@ static int write_report(const ix_opts *o, const char *path, const char *mode,
     time_t ended = time(NULL);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&started));
     strftime(te, sizeof te, "%Y-%m-%dT%H:%M:%SZ", gmtime(&ended));
-    json_object_set_new(j, "status", json_string(status));
+    json_object_set_new(j, "status", gw_json_str(status));
     json_object_set_new(j, "exit_code", json_integer(code));
-    json_object_set_new(j, "mode", json_string(mode));
-    json_object_set_new(j, "database", json_string(o->db_path));
-    json_object_set_new(j, "build", build ? json_string(build) : json_null());
-    json_object_set_new(j, "started", json_string(ts));
-    json_object_set_new(j, "finished", json_string(te));
-    json_object_set_new(j, "added", json_integer((json_int_t)st->added));
-    json_object_set_new(j, "replaced", json_integer((json_int_t)st->replaced));
-    json_object_set_new(j, "deleted", json_integer((json_int_t)st->deleted));
-    json_object_set_new(j, "unchanged", json_integer((json_int_t)st->unchanged));
-    json_object_set_new(j, "touched", json_integer((json_int_t)st->touched));
-    json_object_set_new(j, "skipped", json_integer((json_int_t)st->skipped));
-    json_object_set_new(j, "bytes_read", json_integer((json_int_t)st->bytes_read));
+    json_object_set_new(j, "mode", gw_json_str(mode));
+    json_object_set_new(j, "database", gw_json_str(o->db_path));
+    json_object_set_new(j, "build", build ? gw_json_str(build) : json_null());
+    json_object_set_new(j, "started", gw_json_str(ts));
+    json_object_set_new(j, "finished", gw_json_str(te));
+    const struct { const char *key; unsigned long long n; } counts[] = {
+        {"added", st->added},         {"replaced", st->replaced}, {"deleted", st->deleted},
+        {"unchanged", st->unchanged}, {"touched", st->touched},   {"skipped", st->skipped},
+        {"bytes_read", st->bytes_read},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        json_object_set_new(j, counts[i].key, json_integer((json_int_t)counts[i].n));
     json_object_set_new(j, "mb_read", json_real(st->bytes_read / 1e6));
     json_object_set_new(j, "seconds", json_real(st->seconds));
     json_object_set_new(j, "commits", json_integer((json_int_t)st->commits));
@@ -255,8 +267,8 @@ static int write_report(const ix_opts *o, const char *path, const char *mode,
     json_t *sk = json_array();
     for (size_t i = 0; i < st->n_skips; i++) {
         json_t *e = json_object();
-        json_object_set_new(e, "path", json_string(st->skips[i].path));
-        json_object_set_new(e, "reason", json_string(st->skips[i].reason));
+        json_object_set_new(e, "path", gw_json_str(st->skips[i].path));
+        json_object_set_new(e, "reason", gw_json_str(st->skips[i].reason));
         json_array_append_new(sk, e);
     }
     json_object_set_new(j, "skipped_files", sk);
@@ -322,143 +334,101 @@ static int incremental(const ix_opts *o, ix_layout *l, ix_stats *st)
     return rc;
 }
 
-int main(int argc, char **argv)
+/* ---- main: the stages ------------------------------------------------------------------ */
+
+/* Reads the options into a (a->sets has room for argc settings). Returns -1 to go on, or
+ * the exit code of --help, --version or a usage error. */
+static int parse_args(int argc, char **argv, cli *a)
 {
-    const char *conf = NULL, *db_opt = NULL, *inspect_file = NULL, *report = NULL;
-    int rebuild = 0, rollback = 0, status = 0, dry = 0, print_config = 0;
-    int quiet = 0, verbose = 0, jobs_opt = 0;
-    setting *sets = gw_xcalloc((size_t)argc + 1, sizeof *sets);
-    size_t nsets = 0;
     int c;
     while ((c = getopt_long(argc, argv, "c:d:nqvhV", long_opts, NULL)) != -1) {
         switch (c) {
-        case 'c': conf = optarg; break;
-        case 'd': db_opt = optarg; break;
-        case OPT_REBUILD: rebuild = 1; break;
-        case OPT_ROLLBACK: rollback = 1; break;
-        case OPT_STATUS: status = 1; break;
-        case OPT_INSPECT: inspect_file = optarg; break;
-        case OPT_REPORT: report = optarg; break;
-        case OPT_SET: sets[nsets++] = (setting){NULL, optarg}; break;
-        case OPT_BATCH: sets[nsets++] = (setting){"batch_size", optarg}; break;
-        case OPT_MAXSIZE: sets[nsets++] = (setting){"max_file_size", optarg}; break;
-        case OPT_INCLUDE: sets[nsets++] = (setting){"include", optarg}; break;
-        case OPT_EXCLUDE: sets[nsets++] = (setting){"exclude", optarg}; break;
-        case OPT_JOBS: sets[nsets++] = (setting){"jobs", optarg}; jobs_opt = 1; break;
-        case 'n': dry = 1; break;
-        case OPT_PRINT_CONFIG: print_config = 1; break;
-        case 'q': quiet = 1; break;
-        case 'v': verbose = 1; break;
-        case 'h': usage(stdout); free(sets); return 0;
-        case 'V': puts("gongwen-indexer " VERSION); free(sets); return 0;
-        default: usage(stderr); free(sets); return IX_EXIT_FAILED;
+        case 'c': a->conf = optarg; break;
+        case 'd': a->db_opt = optarg; break;
+        case OPT_REBUILD: a->rebuild = 1; break;
+        case OPT_ROLLBACK: a->rollback = 1; break;
+        case OPT_STATUS: a->status = 1; break;
+        case OPT_INSPECT: a->inspect_file = optarg; break;
+        case OPT_REPORT: a->report = optarg; break;
+        case OPT_SET: a->sets[a->nsets++] = (setting){NULL, optarg}; break;
+        case OPT_BATCH: a->sets[a->nsets++] = (setting){"batch_size", optarg}; break;
+        case OPT_MAXSIZE: a->sets[a->nsets++] = (setting){"max_file_size", optarg}; break;
+        case OPT_INCLUDE: a->sets[a->nsets++] = (setting){"include", optarg}; break;
+        case OPT_EXCLUDE: a->sets[a->nsets++] = (setting){"exclude", optarg}; break;
+        case OPT_JOBS: a->sets[a->nsets++] = (setting){"jobs", optarg}; a->jobs_opt = 1; break;
+        case 'n': a->dry = 1; break;
+        case OPT_PRINT_CONFIG: a->print_config = 1; break;
+        case 'q': a->quiet = 1; break;
+        case 'v': a->verbose = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': puts("gongwen-indexer " VERSION); return 0;
+        default: usage(stderr); return IX_EXIT_FAILED;
         }
     }
-    if (rebuild + rollback + status + (inspect_file != NULL) > 1) {
+    if (a->rebuild + a->rollback + a->status + (a->inspect_file != NULL) > 1) {
         fputs("gongwen-indexer: --rebuild, --rollback, --status and --inspect exclude each "
               "other\n", stderr);
-        free(sets);
         return IX_EXIT_FAILED;
     }
+    a->roots = argv + optind;
+    a->nroots = argc - optind;
+    return -1;
+}
 
+/* The configuration: defaults, then the file, then the command line in its order.
+ * NULL after printing the error. */
+static gw_config *load_config(const cli *a)
+{
     gw_config *cfg = gw_config_new();
     gw_err err;
-    int code = IX_EXIT_FAILED;
-    if (conf && gw_config_load(cfg, conf, &err) != GW_OK) {
+    if (a->conf && gw_config_load(cfg, a->conf, &err) != GW_OK) {
         fprintf(stderr, "gongwen-indexer: %s\n", err.msg);
-        goto out_cfg;
+        gw_config_free(cfg);
+        return NULL;
     }
-    for (size_t i = 0; i < nsets; i++) {
-        int rc = sets[i].key ? gw_config_set(cfg, "index", sets[i].key, sets[i].value, &err)
-                             : gw_config_set_option(cfg, sets[i].value, &err);
+    for (size_t i = 0; i < a->nsets; i++) {
+        const setting *t = &a->sets[i];
+        int rc = t->key ? gw_config_set(cfg, "index", t->key, t->value, &err)
+                        : gw_config_set_option(cfg, t->value, &err);
         if (rc != GW_OK) {
             fprintf(stderr, "gongwen-indexer: %s\n", err.msg);
-            goto out_cfg;
+            gw_config_free(cfg);
+            return NULL;
         }
     }
-    if (db_opt) gw_config_set(cfg, "index", "database", db_opt, NULL);
-    if (optind < argc) {
+    if (a->db_opt) gw_config_set(cfg, "index", "database", a->db_opt, NULL);
+    if (a->nroots > 0) {
         gw_config_clear_list(&cfg->roots);
-        for (int i = optind; i < argc; i++) gw_config_set(cfg, "index", "roots", argv[i], NULL);
+        for (int i = 0; i < a->nroots; i++) gw_config_set(cfg, "index", "roots", a->roots[i], NULL);
     }
-    if (print_config) {
-        char *d = gw_config_dump(cfg);
-        fputs(d, stdout);
-        free(d);
-        code = 0;
-        goto out_cfg;
-    }
+    return cfg;
+}
 
-    static const char *const levels[] = {"error", "warn", "info", "debug"};
-    int level = 2;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(cfg->log_level, levels[i]) == 0) level = i;
-    if (quiet) level = 1;
-    if (verbose) level = 3;
-    ix_opts o = {.cfg = cfg, .db_path = cfg->database, .rebuild = rebuild, .dry_run = dry,
+/* The run's options: the log level from the configuration unless -q or -v says. */
+static ix_opts make_opts(gw_config *cfg, const cli *a)
+{
+    int level = gw_config_log_level(cfg);
+    if (a->quiet) level = 1;
+    if (a->verbose) level = 3;
+    ix_opts o = {.cfg = cfg, .db_path = cfg->database, .rebuild = a->rebuild,
+                 .dry_run = a->dry,
                  .verbosity = level >= 2 ? (level >= 3 ? IX_VERBOSE : IX_NORMAL) : IX_QUIET,
                  .level = level};
-    if (jobs_opt && cfg->jobs > 1 && !rebuild)
+    if (a->jobs_opt && cfg->jobs > 1 && !a->rebuild)
         ix_log(&o, 1, "--jobs %d: only --rebuild indexes with several processes; this run "
                "uses one", cfg->jobs);
+    return o;
+}
 
-    gw_clean_rules *rules = NULL;
-    if (inspect_file || (!status && !rollback)) {
-        rules = gw_clean_rules_new(*cfg->rules ? cfg->rules : NULL, &err);
-        if (!rules) {
-            ix_log(&o, 0, "rules: %s", err.msg);
-            goto out_cfg;
-        }
-        o.rules = rules;
-    }
-    if (inspect_file) {
-        code = inspect(&o, inspect_file);
-        goto out_rules;
-    }
-    if (status) {
-        code = status_json(cfg->database);
-        goto out_rules;
-    }
-    if (!rollback && cfg->roots.n == 0) {
-        ix_log(&o, 0, "no document root: give ROOT... or set roots in [index] of the "
-               "configuration");
-        goto out_rules;
-    }
-    struct timespec t_start;
-    clock_gettime(CLOCK_MONOTONIC, &t_start);
-    if (gw_norm_init(&err) != GW_OK) {
-        ix_log(&o, 0, "%s", err.msg);
-        goto out_rules;
-    }
-
-    /* One writer at a time: our lock names the holder's pid (Xapian's own lock, which we
-     * also take, would only say "locked"). */
-    time_t started = time(NULL);
-    ix_stats st = {0};
-    ix_layout l = {0};
-    const char *mode = rollback ? "rollback" : mode_name(rebuild, dry);
-    int lock_fd = -1;
-    if (!dry) {
-        lock_fd = ix_lock(cfg->database, &err);
-        if (lock_fd < 0) {
-            ix_log(&o, 0, "%s", err.msg);
-            goto out_report; /* monitoring learns of the clash from the report too */
-        }
-    }
-    if (ix_layout_read(&l, cfg->database, &err) != GW_OK) {
-        ix_log(&o, 0, "%s", err.msg);
-        goto out_report;
-    }
-    if (rollback) {
-        code = ix_rollback(&o, &l);
-        goto out_report;
-    }
-
+/* Under the lock: the rebuild or the incremental run (st filled), after the flush
+ * threshold and the signal handlers are set. */
+static int index_locked(const ix_opts *o, ix_layout *l, ix_stats *st)
+{
     /* Xapian reads its flush threshold from the environment when a database is opened.
      * It only bounds memory here: the wrapper keeps every batch inside a transaction, so
      * a flush never makes a partial batch visible. */
     char ft[32];
-    snprintf(ft, sizeof ft, "%zu", cfg->flush_threshold);
+    snprintf(ft, sizeof ft, "%zu", o->cfg->flush_threshold);
     setenv("XAPIAN_FLUSH_THRESHOLD", ft, 1);
 
     struct sigaction sa = {0};
@@ -467,32 +437,108 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    ix_log(&o, 2, "%s of %s", rebuild ? "rebuild" : dry ? "dry run" : "incremental run",
-           cfg->database);
-    if (rebuild && dry) {
-        ix_log(&o, 0, "--rebuild --dry-run: use --dry-run alone to see what would change");
-        code = IX_EXIT_FAILED;
-    } else if (rebuild) {
-        code = ix_rebuild(&o, &l, &st);
-    } else {
-        code = incremental(&o, &l, &st);
+    ix_log(o, 2, "%s of %s", o->rebuild ? "rebuild" : o->dry_run ? "dry run" : "incremental run",
+           o->cfg->database);
+    if (o->rebuild && o->dry_run) {
+        ix_log(o, 0, "--rebuild --dry-run: use --dry-run alone to see what would change");
+        return IX_EXIT_FAILED;
     }
+    if (o->rebuild) return ix_rebuild(o, l, st);
+    return incremental(o, l, st);
+}
+
+/* Indexing or --rollback: takes the writer's lock, reads the layout, runs, prints the
+ * summary and writes the --report. Returns the exit code. */
+static int run(const ix_opts *o, const cli *a)
+{
+    gw_err err;
+    struct timespec t_start;
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
+    if (gw_norm_init(&err) != GW_OK) {
+        ix_log(o, 0, "%s", err.msg);
+        return IX_EXIT_FAILED;
+    }
+
+    /* One writer at a time: our lock names the holder's pid (Xapian's own lock, which we
+     * also take, would only say "locked"). */
+    time_t started = time(NULL);
+    ix_stats st = {0};
+    ix_layout l = {0};
+    const char *mode = a->rollback ? "rollback" : mode_name(a->rebuild, a->dry);
+    int code = IX_EXIT_FAILED;
+    int lock_fd = -1;
+    if (!a->dry) {
+        lock_fd = ix_lock(o->cfg->database, &err);
+        if (lock_fd < 0) {
+            ix_log(o, 0, "%s", err.msg);
+            goto out_report; /* monitoring learns of the clash from the report too */
+        }
+    }
+    if (ix_layout_read(&l, o->cfg->database, &err) != GW_OK) {
+        ix_log(o, 0, "%s", err.msg);
+        goto out_report;
+    }
+    if (a->rollback) {
+        code = ix_rollback(o, &l);
+        goto out_report;
+    }
+    code = index_locked(o, &l, &st);
     struct timespec t_end;
     clock_gettime(CLOCK_MONOTONIC, &t_end);
     /* the whole run, state loading and tables included (ix_run timed only its loop) */
     st.seconds = (double)(t_end.tv_sec - t_start.tv_sec) + (t_end.tv_nsec - t_start.tv_nsec) / 1e9;
-    summary(&o, &st);
+    summary(o, &st);
 out_report:
-    if (report && write_report(&o, report, mode, &st, code, l.current, started) != 0 &&
+    if (a->report && write_report(o, a->report, mode, &st, code, l.current, started) != 0 &&
         code < 2)
         code = IX_EXIT_FAILED;
     ix_stats_free(&st);
     ix_layout_free(&l);
     ix_unlock(lock_fd);
-out_rules:
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    cli a = {.sets = gw_xcalloc((size_t)argc + 1, sizeof *a.sets)};
+    int code = parse_args(argc, argv, &a);
+    if (code >= 0) {
+        free(a.sets);
+        return code;
+    }
+    code = IX_EXIT_FAILED;
+    gw_clean_rules *rules = NULL;
+    gw_config *cfg = load_config(&a);
+    if (!cfg) goto out;
+    if (a.print_config) {
+        char *d = gw_config_dump(cfg);
+        fputs(d, stdout);
+        free(d);
+        code = 0;
+        goto out;
+    }
+    ix_opts o = make_opts(cfg, &a);
+    if (a.inspect_file || (!a.status && !a.rollback)) {
+        gw_err err;
+        rules = gw_clean_rules_new(*cfg->rules ? cfg->rules : NULL, &err);
+        if (!rules) {
+            ix_log(&o, 0, "rules: %s", err.msg);
+            goto out;
+        }
+        o.rules = rules;
+    }
+    if (a.inspect_file)
+        code = inspect(&o, a.inspect_file);
+    else if (a.status)
+        code = status_json(cfg->database);
+    else if (!a.rollback && cfg->roots.n == 0)
+        ix_log(&o, 0, "no document root: give ROOT... or set roots in [index] of the "
+               "configuration");
+    else
+        code = run(&o, &a);
+out:
     gw_clean_rules_free(rules);
-out_cfg:
     gw_config_free(cfg);
-    free(sets);
+    free(a.sets);
     return code;
 }

@@ -16,7 +16,6 @@
 #include "gw_token.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -177,15 +176,6 @@ static unsigned count_docs(const char *path, int *ok)
 
 extern char **environ;
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)ftw;
-    if (flag == FTW_DP) rmdir(path);
-    else unlink(path);
-    return 0;
-}
-
 /* Merges the parts into build with xapian-compact (xapian-tools): Xapian's Compactor
  * over several sources, renumbering document ids. Returns 0 on success. */
 static int merge_parts(const ix_opts *o, char *const *parts, size_t n, const char *build)
@@ -238,7 +228,7 @@ static int build_parallel(const ix_opts *o, const char *build, int jobs, ix_stat
         if (merge_parts(o, parts, (size_t)jobs, build) != 0) status = IX_EXIT_FAILED;
     }
     for (int k = 0; k < jobs; k++) {
-        nftw(parts[k], rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        ix_rm_tree(parts[k]);
         free(parts[k]);
     }
     free(parts);

@@ -96,17 +96,24 @@ static const char *stat_reason(int e, char *buf, size_t n)
     }
 }
 
+/* A directory that could not be read (whole or in part): skipped with "what: errno's
+ * message", and its id prefix reported so that the documents under it are kept. */
+static void dir_failed(walk *w, const char *abspath, const char *rel, const char *what, int e)
+{
+    char reason[160];
+    snprintf(reason, sizeof reason, "%s: %s", what, strerror(e));
+    w->cb->skip(w->cb->ctx, abspath, reason);
+    char *prefix = join(w->root->prefix, rel);
+    w->cb->dir_failed(w->cb->ctx, prefix);
+    free(prefix);
+}
+
 /* abspath: the directory; rel: its path relative to the root ("" for the root). */
 static int walk_dir(walk *w, const char *abspath, const char *rel)
 {
     DIR *d = opendir(abspath);
     if (!d) {
-        char reason[160];
-        snprintf(reason, sizeof reason, "cannot read directory: %s", strerror(errno));
-        w->cb->skip(w->cb->ctx, abspath, reason);
-        char *prefix = join(w->root->prefix, rel);
-        w->cb->dir_failed(w->cb->ctx, prefix);
-        free(prefix);
+        dir_failed(w, abspath, rel, "cannot read directory", errno);
         return 0;
     }
     char **names = NULL;
@@ -123,14 +130,7 @@ static int walk_dir(walk *w, const char *abspath, const char *rel)
     }
     int read_err = errno;
     closedir(d);
-    if (read_err) {
-        char reason[160];
-        snprintf(reason, sizeof reason, "error reading directory: %s", strerror(read_err));
-        w->cb->skip(w->cb->ctx, abspath, reason);
-        char *prefix = join(w->root->prefix, rel);
-        w->cb->dir_failed(w->cb->ctx, prefix);
-        free(prefix);
-    }
+    if (read_err) dir_failed(w, abspath, rel, "error reading directory", read_err);
     qsort(names, n, sizeof *names, cmp_names);
 
     int rc = 0;

@@ -1012,6 +1012,183 @@ static const char *trim_line(const char *s, size_t *len, int *indented)
     return s + b;
 }
 
+/* ---- gw_clean_run: the stages -------------------------------------------------------- */
+
+/* One run's state: the lines kept so far and what was taken out. */
+typedef struct clean_run {
+    const gw_clean_rules *rules;
+    gw_buf work;        /* the kept lines back to back (ls[] says where each is) */
+    gw_buf meta;        /* the metadata lines, each ending in '\n' */
+    gw_buf line, key;   /* scratch: the line without annotations, its key */
+    gw_buf headkeys;    /* keys of the lines kept in the head, '\n'-separated */
+    struct kline *ls;
+    size_t nl, capl;
+    int in_head;
+    size_t head_lines;  /* the head ends after 20 lines: the search stays linear */
+    gw_clean_stats st;
+} clean_run;
+
+/* The line at text[*pos..len): returns its start, sets *rlen to its length without the
+ * end of line and moves *pos past it. A line ends at "\n", "\r\n" or a lone "\r" (old
+ * Mac exports). */
+static const char *next_line(const char *text, size_t len, size_t *pos, size_t *rlen)
+{
+    const char *raw = text + *pos;
+    const char *nlp = memchr(raw, '\n', len - *pos);
+    size_t n = nlp ? (size_t)(nlp - raw) : len - *pos;
+    const char *crp = memchr(raw, '\r', n);
+    if (crp) n = (size_t)(crp - raw);
+    size_t e = *pos + n;
+    if (e >= len)
+        *pos = len;
+    else if (text[e] == '\r' && e + 1 < len && text[e + 1] == '\n')
+        *pos = e + 2;
+    else
+        *pos = e + 1;
+    *rlen = n;
+    return raw;
+}
+
+/* The action of the first rule matching key, or -1. */
+static int rule_action(const gw_clean_rules *rules, const gw_buf *key)
+{
+    if (key->len > GW_CLEAN_RULE_MAX) return -1;
+    for (size_t r = 0; r < rules->n; r++)
+        if (rule_matches(&rules->v[r], key->data, key->len)) return rules->v[r].action;
+    return -1;
+}
+
+/* Repeated titles: while no paragraph (60+ characters) has been kept yet (and at most
+ * 20 lines), a line whose key equals the key of a line already kept is dropped (returns
+ * 1). Later repetitions are text (a speech may repeat a slogan line on purpose). */
+static int head_repeats(clean_run *cr, int has_key, size_t chars)
+{
+    if (cr->in_head && ++cr->head_lines > 20) cr->in_head = 0;
+    if (!cr->in_head) return 0;
+    const gw_buf *hk = &cr->headkeys, *key = &cr->key;
+    size_t p = 0;
+    while (has_key && p < hk->len) {
+        const char *e = memchr(hk->data + p, '\n', hk->len - p);
+        size_t kl = (size_t)(e - (hk->data + p));
+        if (kl == key->len && memcmp(hk->data + p, key->data, kl) == 0) {
+            cr->st.repeated_title++;
+            return 1;
+        }
+        p += kl + 1;
+    }
+    if (chars >= 60 || !has_key) {
+        cr->in_head = 0;
+    } else {
+        gw_buf_append(&cr->headkeys, key->data, key->len);
+        gw_buf_putc(&cr->headkeys, '\n');
+    }
+    return 0;
+}
+
+/* Appends l[0..llen) to the kept lines with what the wrap finder needs of it. raw is the
+ * line as written: with annotations, its width is that of raw. */
+static void keep_line(clean_run *cr, const char *l, size_t llen, const struct line_scan *sc,
+                      int indented, size_t annotations, const char *raw, size_t rlen)
+{
+    if (cr->nl == cr->capl) {
+        cr->capl = cr->capl ? cr->capl * 2 : 64;
+        cr->ls = gw_xrealloc(cr->ls, cr->capl * sizeof *cr->ls);
+    }
+    struct kline *k = &cr->ls[cr->nl++];
+    k->off = cr->work.len;
+    k->len = llen;
+    k->cols = sc->cols;
+    k->chars = sc->chars;
+    if (annotations) {
+        /* a wrap width is a property of the line as written: with its annotations */
+        size_t rl = rlen;
+        int dummy;
+        const char *r = trim_line(raw, &rl, &dummy);
+        line_width_raw(r, rl, &k->chars, &k->cols);
+    }
+    k->marker = starts_with_marker(l, llen);
+    k->punct = sc->punct;
+    k->first = sc->first;
+    k->last = sc->last;
+    k->indented = indented;
+    gw_buf_append(&cr->work, l, llen);
+}
+
+/* One line of the input: annotations out, then trimmed, matched against the rules
+ * (dropped or moved to the metadata), cut of a garbled tail, dropped if mojibake or a
+ * repeated title, else kept. */
+static void clean_line(clean_run *cr, const char *raw, size_t rlen)
+{
+    gw_buf_reset(&cr->line);
+    size_t annotations = gw_clean_pinyin(raw, rlen, &cr->line);
+    cr->st.pinyin += annotations;
+    size_t llen = cr->line.len;
+    int indented;
+    const char *l = trim_line(cr->line.data ? cr->line.data : "", &llen, &indented);
+    if (llen == 0) return;
+
+    /* Rules and repeated titles compare keys; a line too long for a rule is a
+     * paragraph, and ends the head: no key needed. */
+    int action = -1, has_key = llen <= GW_CLEAN_RULE_MAX;
+    if (has_key) {
+        make_key(l, llen, &cr->key);
+        action = rule_action(cr->rules, &cr->key);
+    }
+    if (action == R_DROP) {
+        cr->st.boilerplate++;
+        return;
+    }
+    if (action == R_META) {
+        gw_buf_append(&cr->meta, l, llen);
+        gw_buf_putc(&cr->meta, '\n');
+        cr->st.metadata++;
+        return;
+    }
+    size_t cut = cut_garbled_tail(l, llen);
+    if (cut != llen) {
+        cr->st.mojibake_tails++;
+        int dummy;
+        llen = cut;
+        l = trim_line(l, &llen, &dummy);
+        if (llen == 0) return;
+        if (has_key) make_key(l, llen, &cr->key);
+    }
+    struct line_scan sc;
+    scan_line(l, llen, &sc);
+    if (is_mojibake(&sc)) {
+        cr->st.mojibake++;
+        return;
+    }
+    if (head_repeats(cr, has_key, sc.chars)) return;
+    keep_line(cr, l, llen, &sc, indented, annotations, raw, rlen);
+}
+
+/* The kept lines as one text: a line the wrap plan joins to the previous one follows
+ * it directly, any other starts a new line. */
+static void join_lines(clean_run *cr, gw_buf *body)
+{
+    struct wrap_plan plan;
+    wrap_find(cr->ls, cr->nl, &plan);
+    gw_buf_reserve(body, cr->work.len + cr->nl + 1);
+    body->data[0] = '\0';
+    for (size_t i = 0; i < cr->nl; i++) {
+        if (i > 0) {
+            if (joinable(cr->ls, i, &plan))
+                cr->st.joined_wraps++;
+            else
+                gw_buf_putc(body, '\n');
+        }
+        gw_buf_append(body, cr->work.data + cr->ls[i].off, cr->ls[i].len);
+    }
+}
+
+/* NUL cannot appear in a C string the rest of the pipeline passes around. */
+static void nul_to_space(gw_buf *b)
+{
+    for (size_t i = 0; i < b->len; i++)
+        if (b->data[i] == 0) b->data[i] = ' ';
+}
+
 int gw_clean_run(const gw_clean_rules *rules, const char *text, size_t len,
                  gw_clean_result *out, gw_err *err)
 {
@@ -1026,158 +1203,26 @@ int gw_clean_run(const gw_clean_rules *rules, const char *text, size_t len,
     }
     pthread_once(&common_once, common_init);
 
-    gw_buf work = {0}, meta = {0}, line = {0}, key = {0}, headkeys = {0};
-    struct kline *ls = NULL;
-    size_t nl = 0, capl = 0;
-    int in_head = 1;
-    size_t head_lines = 0; /* the head ends after 20 lines: the search stays linear */
-    /* keys of the lines kept in the head, '\n'-separated: repeated titles are found here */
-    gw_clean_stats st = {0};
-
+    clean_run cr = {.rules = rules, .in_head = 1};
     size_t pos = 0;
     while (pos < len) {
-        /* a line ends at "\n", "\r\n" or a lone "\r" (old Mac exports) */
-        const char *raw = text + pos;
-        const char *nlp = memchr(raw, '\n', len - pos);
-        size_t rlen = nlp ? (size_t)(nlp - raw) : len - pos;
-        const char *crp = memchr(raw, '\r', rlen);
-        if (crp) rlen = (size_t)(crp - raw);
-        size_t e = pos + rlen;
-        if (e >= len)
-            pos = len;
-        else if (text[e] == '\r' && e + 1 < len && text[e + 1] == '\n')
-            pos = e + 2;
-        else
-            pos = e + 1;
-
-        gw_buf_reset(&line);
-        size_t annotations = gw_clean_pinyin(raw, rlen, &line);
-        st.pinyin += annotations;
-        size_t llen = line.len;
-        int indented;
-        const char *l = trim_line(line.data ? line.data : "", &llen, &indented);
-        if (llen == 0) continue;
-
-        /* Rules and repeated titles compare keys; a line too long for a rule is a
-         * paragraph, and ends the head: no key needed. */
-        int action = -1, has_key = llen <= GW_CLEAN_RULE_MAX;
-        if (has_key) {
-            make_key(l, llen, &key);
-            if (key.len <= GW_CLEAN_RULE_MAX) {
-                for (size_t r = 0; r < rules->n; r++) {
-                    if (rule_matches(&rules->v[r], key.data, key.len)) {
-                        action = rules->v[r].action;
-                        break;
-                    }
-                }
-            }
-        }
-        if (action == R_DROP) {
-            st.boilerplate++;
-            continue;
-        }
-        if (action == R_META) {
-            gw_buf_append(&meta, l, llen);
-            gw_buf_putc(&meta, '\n');
-            st.metadata++;
-            continue;
-        }
-        size_t cut = cut_garbled_tail(l, llen);
-        if (cut != llen) {
-            st.mojibake_tails++;
-            size_t c2 = cut;
-            int dummy;
-            l = trim_line(l, &c2, &dummy);
-            llen = c2;
-            if (llen == 0) continue;
-            if (has_key) make_key(l, llen, &key);
-        }
-        struct line_scan sc;
-        scan_line(l, llen, &sc);
-        if (is_mojibake(&sc)) {
-            st.mojibake++;
-            continue;
-        }
-        if (in_head && ++head_lines > 20) in_head = 0;
-        if (in_head) {
-            /* Repeated titles: while no paragraph (60+ characters) has been kept yet (and
-             * at most 20 lines), a line whose key equals the key of a line already kept is
-             * dropped. Later
-             * repetitions are text (a speech may repeat a slogan line on purpose). */
-            int dup = 0;
-            size_t p = 0;
-            while (has_key && p < headkeys.len) {
-                const char *e = memchr(headkeys.data + p, '\n', headkeys.len - p);
-                size_t kl = (size_t)(e - (headkeys.data + p));
-                if (kl == key.len && memcmp(headkeys.data + p, key.data, kl) == 0) {
-                    dup = 1;
-                    break;
-                }
-                p += kl + 1;
-            }
-            if (dup) {
-                st.repeated_title++;
-                continue;
-            }
-            if (sc.chars >= 60 || !has_key) {
-                in_head = 0;
-            } else {
-                gw_buf_append(&headkeys, key.data, key.len);
-                gw_buf_putc(&headkeys, '\n');
-            }
-        }
-        if (nl == capl) {
-            capl = capl ? capl * 2 : 64;
-            ls = gw_xrealloc(ls, capl * sizeof *ls);
-        }
-        struct kline *k = &ls[nl++];
-        k->off = work.len;
-        k->len = llen;
-        k->cols = sc.cols;
-        k->chars = sc.chars;
-        if (annotations) {
-            /* a wrap width is a property of the line as written: with its annotations */
-            size_t rl = rlen;
-            int dummy;
-            const char *r = trim_line(raw, &rl, &dummy);
-            line_width_raw(r, rl, &k->chars, &k->cols);
-        }
-        k->marker = starts_with_marker(l, llen);
-        k->punct = sc.punct;
-        k->first = sc.first;
-        k->last = sc.last;
-        k->indented = indented;
-        gw_buf_append(&work, l, llen);
+        size_t rlen;
+        const char *raw = next_line(text, len, &pos, &rlen);
+        clean_line(&cr, raw, rlen);
     }
-
-    struct wrap_plan plan;
-    wrap_find(ls, nl, &plan);
     gw_buf body = {0};
-    gw_buf_reserve(&body, work.len + nl + 1);
-    body.data[0] = '\0';
-    for (size_t i = 0; i < nl; i++) {
-        if (i > 0) {
-            if (joinable(ls, i, &plan))
-                st.joined_wraps++;
-            else
-                gw_buf_putc(&body, '\n');
-        }
-        gw_buf_append(&body, work.data + ls[i].off, ls[i].len);
-    }
-    /* NUL cannot appear in a C string the rest of the pipeline passes around */
-    for (size_t i = 0; i < body.len; i++)
-        if (body.data[i] == 0) body.data[i] = ' ';
-    for (size_t i = 0; i < meta.len; i++)
-        if (meta.data[i] == 0) meta.data[i] = ' ';
+    join_lines(&cr, &body);
+    nul_to_space(&body);
+    nul_to_space(&cr.meta);
 
     out->text = gw_buf_steal(&body, &out->len);
-    out->meta = gw_buf_steal(&meta, &out->meta_len);
-    out->stats = st;
-    free(ls);
-    gw_buf_free(&work);
-    gw_buf_free(&line);
-    gw_buf_free(&key);
-    gw_buf_free(&headkeys);
+    out->meta = gw_buf_steal(&cr.meta, &out->meta_len);
+    out->stats = cr.st;
+    free(cr.ls);
+    gw_buf_free(&cr.work);
+    gw_buf_free(&cr.line);
+    gw_buf_free(&cr.key);
+    gw_buf_free(&cr.headkeys);
     return GW_OK;
 }
 

@@ -36,6 +36,8 @@ typedef struct key_def {
 
 #define F(field) offsetof(gw_config, field)
 
+/* One row per key, deliberately alike: the rows are data, and the code that reads,
+ * checks, sets and dumps them is written once over the table. */
 static const key_def keys[] = {
     {"index", "database", K_STR, F(database), 0, 0, 0, 0},
     {"index", "roots", K_LIST, F(roots), 0, 0, GW_CONFIG_LIST_ROOTS, 0},
@@ -63,6 +65,14 @@ static const key_def keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 static const char *const levels[] = {"error", "warn", "info", "debug"};
+
+int gw_config_log_level(const gw_config *c)
+{
+    /* log_level holds one of levels[] as written there (set through K_LEVEL) */
+    for (int i = 0; c && i < (int)(sizeof levels / sizeof levels[0]); i++)
+        if (strcmp(c->log_level, levels[i]) == 0) return i;
+    return 2;
+}
 
 static void *field(gw_config *c, const key_def *k) { return (char *)c + k->offset; }
 static const void *cfield(const gw_config *c, const key_def *k)

@@ -81,6 +81,9 @@ int gw_config_set(gw_config *c, const char *section, const char *key, const char
 int gw_config_set_option(gw_config *c, const char *assignment, gw_err *err);
 void gw_config_clear_list(gw_strlist *l);
 
+/* log_level as a number: 0 error, 1 warn, 2 info, 3 debug (2 if c is NULL). */
+int gw_config_log_level(const gw_config *c);
+
 /* Writes the effective configuration as INI (for --print-config); caller frees. */
 char *gw_config_dump(const gw_config *c);
 

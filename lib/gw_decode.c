@@ -186,9 +186,12 @@ static inline int word_ascii(const unsigned char *u)
     return !(x & HIGHS);
 }
 
-static void utf8_scan(const unsigned char *u, size_t n, utf8_stats *st)
+/* The position of the first invalid sequence in u[i..n), or n; *bad is its length (as
+ * utf8_seq says) and *multi counts the valid multibyte sequences passed over. The one
+ * loop of both the detection (utf8_scan) and the decoding (utf8_decode). */
+static inline size_t utf8_next_bad(const unsigned char *u, size_t n, size_t i, size_t *bad,
+                                   size_t *multi)
 {
-    size_t i = 0;
     while (i < n) {
         if (i + 8 <= n && word_ascii(u + i)) {
             i += 8;
@@ -198,38 +201,31 @@ static void utf8_scan(const unsigned char *u, size_t n, utf8_stats *st)
             i++;
             continue;
         }
-        size_t bad, k = utf8_fast(u + i, n - i);
+        size_t k = utf8_fast(u + i, n - i);
         if (!k)
-            k = utf8_seq(u + i, n - i, &bad);
-        if (k) {
-            st->multi++;
-            i += k;
-        } else {
-            st->invalid++;
-            i += bad;
-        }
+            k = utf8_seq(u + i, n - i, bad);
+        if (!k)
+            return i;
+        ++*multi;
+        i += k;
     }
+    return n;
+}
+
+static void utf8_scan(const unsigned char *u, size_t n, utf8_stats *st)
+{
+    size_t i = 0, bad, multi = 0; /* a local: a register in the inlined loop */
+    while ((i = utf8_next_bad(u, n, i, &bad, &multi)) < n) {
+        st->invalid++;
+        i += bad;
+    }
+    st->multi += multi;
 }
 
 static void utf8_decode(const unsigned char *u, size_t n, sink *s)
 {
-    size_t i = 0, run = 0;
-    while (i < n) {
-        if (i + 8 <= n && word_ascii(u + i)) {
-            i += 8;
-            continue;
-        }
-        if (u[i] < 0x80) {
-            i++;
-            continue;
-        }
-        size_t bad, k = utf8_fast(u + i, n - i);
-        if (!k)
-            k = utf8_seq(u + i, n - i, &bad);
-        if (k) {
-            i += k;
-            continue;
-        }
+    size_t i = 0, run = 0, bad, multi = 0;
+    while ((i = utf8_next_bad(u, n, i, &bad, &multi)) < n) {
         sink_put(s, (const char *)u + run, i - run);
         sink_repl(s);
         i += bad;

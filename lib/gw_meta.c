@@ -554,6 +554,156 @@ static int has_punct(const cpline *c)
     return 0;
 }
 
+/* ---- gw_meta_extract: the stages -------------------------------------------------------- */
+
+/* What gw_meta_extract has found so far. A field found by a surer means is not replaced
+ * by a later, weaker one: the ranks say how sure. */
+typedef struct meta_found {
+    cpline *c;                  /* scratch: the code points of the line looked at */
+    char *title, *source, *docno;
+    char date[11];
+    int date_rank;              /* 3: publication label, 2: other metadata line, 0: none */
+    int source_rank;            /* 1 issuer, 2 source label, 3 provider, 4 signature, 9 none */
+    linev head[10], tail[4];    /* the first and the last lines of the body */
+    size_t nh, nt;
+} meta_found;
+
+static void set_source(meta_found *f, char *x, int rank)
+{
+    if (!x) return;
+    free(f->source);
+    f->source = x;
+    f->source_rank = rank;
+}
+
+/* One metadata line s[0..len): a date (better with a publication label), a source by
+ * issuer label, source label or provider, a document number and a title by their labels. */
+static void from_meta_line(meta_found *f, const char *s, size_t len)
+{
+    cpline *c = f->c;
+    cpl_load(c, s, len);
+    size_t v;
+    char iso[11];
+    int is_pub = label_value(c, pub_date_labels, N(pub_date_labels)) != 0;
+    if (cpl_find_date(c, iso, NULL, NULL)) {
+        int rank = is_pub ? 3 : 2;
+        if (rank > f->date_rank) {
+            memcpy(f->date, iso, sizeof f->date);
+            f->date_rank = rank;
+        }
+    }
+    if (f->source_rank > 1 && (v = label_anywhere(c, issuer_labels, N(issuer_labels))))
+        set_source(f, value_str(s, c, v, c->n), 1);
+    else if (f->source_rank > 2 && (v = label_anywhere(c, source_labels, N(source_labels))))
+        set_source(f, source_value(s, c, v), 2);
+    else if (f->source_rank > 3)
+        set_source(f, provider_value(s, c), 3);
+    if (!f->docno && (v = label_value(c, docno_labels, N(docno_labels)))) {
+        size_t a, b;
+        if (cpl_find_docno(c, &a, &b))
+            f->docno = gw_xstrndup(s + c->off[a], c->off[b] - c->off[a]);
+    }
+    if (!f->title && (v = label_value(c, title_labels, N(title_labels))) && v < c->n) {
+        size_t b = c->n;
+        while (b > v && is_space(c->cp[b - 1])) b--;
+        if (b > v) f->title = gw_xstrndup(s + c->off[v], c->off[b] - c->off[v]);
+    }
+}
+
+/* 1. The metadata lines, '\n'-separated. */
+static void from_meta_lines(meta_found *f, const char *meta, size_t meta_len)
+{
+    size_t p = 0, nmeta = 0;
+    /* a document has a handful of metadata lines; 64 bounds the work on hostile input */
+    while (p < meta_len && nmeta++ < 64) {
+        const char *nl = memchr(meta + p, '\n', meta_len - p);
+        size_t e = nl ? (size_t)(nl - meta) : meta_len;
+        const char *s = meta + p;
+        size_t len = e - p;
+        p = e + 1;
+        if (len) from_meta_line(f, s, len);
+    }
+}
+
+/* 2a. The title from the HTML <title>: a head line equal to it or to one of its parts
+ * (spaces aside), else its longest part. */
+static void title_from_html(meta_found *f, const char *html_title)
+{
+    size_t tl = strlen(html_title);
+    linev parts[16];
+    size_t np = title_parts(html_title, tl, parts, 16);
+    for (size_t i = 0; i < f->nh && !f->title; i++) {
+        const linev *h = &f->head[i];
+        if (eq_nospace(h->s, h->len, html_title, tl)) f->title = gw_xstrndup(h->s, h->len);
+        for (size_t k = 0; k < np && !f->title; k++)
+            if (eq_nospace(h->s, h->len, parts[k].s, parts[k].len))
+                f->title = gw_xstrndup(h->s, h->len);
+    }
+    size_t best = np;
+    for (size_t k = 0; k < np && !f->title; k++)
+        if (best == np || parts[k].len > parts[best].len) best = k;
+    if (!f->title && best < np) f->title = gw_xstrndup(parts[best].s, parts[best].len);
+}
+
+/* 2b. The title as the first substantive head line, if it is short enough to be one. */
+static void title_from_head(meta_found *f)
+{
+    for (size_t i = 0; i < f->nh; i++) {
+        cpl_load(f->c, f->head[i].s, f->head[i].len);
+        if (!substantive(f->c)) continue;
+        if (count_chars(f->head[i].s, f->head[i].len) <= 100)
+            f->title = gw_xstrndup(f->head[i].s, f->head[i].len);
+        break; /* a paragraph first: no title line */
+    }
+}
+
+/* 3a. A full date alone on a short line among the first six. */
+static void date_from_head(meta_found *f)
+{
+    for (size_t i = 0; i < f->nh && i < 6 && !f->date[0]; i++) {
+        if (count_chars(f->head[i].s, f->head[i].len) > 40) continue;
+        char iso[11];
+        cpl_load(f->c, f->head[i].s, f->head[i].len);
+        if (cpl_find_date(f->c, iso, NULL, NULL) == 2) memcpy(f->date, iso, sizeof f->date);
+    }
+}
+
+/* 3b. The signature: the last short line with a date (the date, if none yet), and the
+ * issuing body on the line above it (the source, if none surer). */
+static void from_signature(meta_found *f)
+{
+    const linev *tail = f->tail;
+    for (size_t i = 0; i < f->nt; i++) { /* tail[0] is the last line */
+        if (count_chars(tail[i].s, tail[i].len) > 30) continue;
+        char iso[11];
+        cpl_load(f->c, tail[i].s, tail[i].len);
+        if (!cpl_find_date(f->c, iso, NULL, NULL)) continue;
+        if (!f->date_rank && !f->date[0]) memcpy(f->date, iso, sizeof f->date);
+        if (f->source_rank > 4 && i + 1 < f->nt &&
+            count_chars(tail[i + 1].s, tail[i + 1].len) <= 25 &&
+            looks_like_org(tail[i + 1].s, tail[i + 1].len)) {
+            cpl_load(f->c, tail[i + 1].s, tail[i + 1].len);
+            if (!has_punct(f->c) && count_han(f->c, 0, f->c->n) >= 2) {
+                f->source = gw_xstrndup(tail[i + 1].s, tail[i + 1].len);
+                f->source_rank = 4;
+            }
+        }
+        break;
+    }
+}
+
+/* 4. A document number on a head line of at most 60 characters. */
+static void docno_from_head(meta_found *f)
+{
+    for (size_t i = 0; i < f->nh && !f->docno; i++) {
+        if (count_chars(f->head[i].s, f->head[i].len) > 60) continue;
+        cpl_load(f->c, f->head[i].s, f->head[i].len);
+        size_t a, b;
+        if (cpl_find_docno(f->c, &a, &b))
+            f->docno = gw_xstrndup(f->head[i].s + f->c->off[a], f->c->off[b] - f->c->off[a]);
+    }
+}
+
 int gw_meta_extract(const char *body, size_t body_len, const char *meta, size_t meta_len,
                     const char *html_title, gw_meta *out, gw_err *err)
 {
@@ -563,127 +713,22 @@ int gw_meta_extract(const char *body, size_t body_len, const char *meta, size_t 
     }
     memset(out, 0, sizeof *out);
     if (!meta) meta_len = 0;
-    cpline *c = gw_xmalloc(sizeof *c);
-    char *title = NULL, *source = NULL, *docno = NULL;
-    char date[11] = "";
-    int date_rank = 0; /* 3: publication label, 2: other metadata line */
-    int source_rank = 9;
+    meta_found f = {.c = gw_xmalloc(sizeof *f.c), .source_rank = 9};
 
-    /* 1. metadata lines */
-    size_t p = 0, nmeta = 0;
-    /* a document has a handful of metadata lines; 64 bounds the work on hostile input */
-    while (p < meta_len && nmeta++ < 64) {
-        const char *nl = memchr(meta + p, '\n', meta_len - p);
-        size_t e = nl ? (size_t)(nl - meta) : meta_len;
-        const char *s = meta + p;
-        size_t len = e - p;
-        p = e + 1;
-        if (!len) continue;
-        cpl_load(c, s, len);
-        size_t v;
-        char iso[11];
-        int is_pub = label_value(c, pub_date_labels, N(pub_date_labels)) != 0;
-        if (cpl_find_date(c, iso, NULL, NULL)) {
-            int rank = is_pub ? 3 : 2;
-            if (rank > date_rank) {
-                memcpy(date, iso, sizeof date);
-                date_rank = rank;
-            }
-        }
-        if (source_rank > 1 && (v = label_anywhere(c, issuer_labels, N(issuer_labels)))) {
-            char *x = value_str(s, c, v, c->n);
-            if (x) free(source), source = x, source_rank = 1;
-        } else if (source_rank > 2 && (v = label_anywhere(c, source_labels, N(source_labels)))) {
-            char *x = source_value(s, c, v);
-            if (x) free(source), source = x, source_rank = 2;
-        } else if (source_rank > 3) {
-            char *x = provider_value(s, c);
-            if (x) free(source), source = x, source_rank = 3;
-        }
-        if (!docno && (v = label_value(c, docno_labels, N(docno_labels)))) {
-            size_t a, b;
-            if (cpl_find_docno(c, &a, &b))
-                docno = gw_xstrndup(s + c->off[a], c->off[b] - c->off[a]);
-        }
-        if (!title && (v = label_value(c, title_labels, N(title_labels))) && v < c->n) {
-            size_t b = c->n;
-            while (b > v && is_space(c->cp[b - 1])) b--;
-            if (b > v) title = gw_xstrndup(s + c->off[v], c->off[b] - c->off[v]);
-        }
-    }
+    from_meta_lines(&f, meta, meta_len);
+    f.nh = take_lines(body, body_len, f.head, 10, 0);
+    f.nt = take_lines(body, body_len, f.tail, 4, 1);
+    if (!f.title && html_title && *html_title) title_from_html(&f, html_title);
+    if (!f.title) title_from_head(&f);
+    if (!f.date_rank) date_from_head(&f);
+    from_signature(&f);
+    docno_from_head(&f);
 
-    linev head[10], tail[4];
-    size_t nh = take_lines(body, body_len, head, 10, 0);
-    size_t nt = take_lines(body, body_len, tail, 4, 1);
-
-    /* 2. title */
-    if (!title && html_title && *html_title) {
-        linev parts[16];
-        size_t np = title_parts(html_title, strlen(html_title), parts, 16);
-        for (size_t i = 0; i < nh && !title; i++) {
-            if (eq_nospace(head[i].s, head[i].len, html_title, strlen(html_title)))
-                title = gw_xstrndup(head[i].s, head[i].len);
-            for (size_t k = 0; k < np && !title; k++)
-                if (eq_nospace(head[i].s, head[i].len, parts[k].s, parts[k].len))
-                    title = gw_xstrndup(head[i].s, head[i].len);
-        }
-        size_t best = np;
-        for (size_t k = 0; k < np && !title; k++)
-            if (best == np || parts[k].len > parts[best].len) best = k;
-        if (!title && best < np) title = gw_xstrndup(parts[best].s, parts[best].len);
-    }
-    if (!title) {
-        for (size_t i = 0; i < nh; i++) {
-            cpl_load(c, head[i].s, head[i].len);
-            if (!substantive(c)) continue;
-            if (count_chars(head[i].s, head[i].len) <= 100)
-                title = gw_xstrndup(head[i].s, head[i].len);
-            break; /* a paragraph first: no title line */
-        }
-    }
-
-    /* 3. date: head, then signature */
-    if (!date_rank) {
-        for (size_t i = 0; i < nh && i < 6 && !date[0]; i++) {
-            if (count_chars(head[i].s, head[i].len) > 40) continue;
-            char iso[11];
-            cpl_load(c, head[i].s, head[i].len);
-            if (cpl_find_date(c, iso, NULL, NULL) == 2) memcpy(date, iso, sizeof date);
-        }
-    }
-    /* the signature: the last short line with a date, and the issuing body above it */
-    for (size_t i = 0; i < nt; i++) { /* tail[0] is the last line */
-        if (count_chars(tail[i].s, tail[i].len) > 30) continue;
-        char iso[11];
-        cpl_load(c, tail[i].s, tail[i].len);
-        if (!cpl_find_date(c, iso, NULL, NULL)) continue;
-        if (!date_rank && !date[0]) memcpy(date, iso, sizeof date);
-        if (source_rank > 4 && i + 1 < nt &&
-            count_chars(tail[i + 1].s, tail[i + 1].len) <= 25 &&
-            looks_like_org(tail[i + 1].s, tail[i + 1].len)) {
-            cpl_load(c, tail[i + 1].s, tail[i + 1].len);
-            if (!has_punct(c) && count_han(c, 0, c->n) >= 2) {
-                source = gw_xstrndup(tail[i + 1].s, tail[i + 1].len);
-                source_rank = 4;
-            }
-        }
-        break;
-    }
-
-    /* 4. document number in the head */
-    for (size_t i = 0; i < nh && !docno; i++) {
-        if (count_chars(head[i].s, head[i].len) > 60) continue;
-        cpl_load(c, head[i].s, head[i].len);
-        size_t a, b;
-        if (cpl_find_docno(c, &a, &b))
-            docno = gw_xstrndup(head[i].s + c->off[a], c->off[b] - c->off[a]);
-    }
-
-    free(c);
-    out->title = title ? title : gw_xstrdup("");
-    out->date = gw_xstrdup(date);
-    out->source = source ? source : gw_xstrdup("");
-    out->docno = docno ? docno : gw_xstrdup("");
+    free(f.c);
+    out->title = f.title ? f.title : gw_xstrdup("");
+    out->date = gw_xstrdup(f.date);
+    out->source = f.source ? f.source : gw_xstrdup("");
+    out->docno = f.docno ? f.docno : gw_xstrdup("");
     return GW_OK;
 }
 

@@ -4,8 +4,10 @@
  * and data between C and Xapian.
  *
  * Rules kept throughout:
- *  - Every extern "C" function that can fail runs its body in try/catch and turns the
- *    exception into a gw_code through gw_err_from_exception(); nothing throws into C.
+ *  - Every extern "C" function runs its Xapian calls inside a try/catch (catching,
+ *    catching_code or or_die below) that turns the exception into a gw_code through
+ *    gw_err_from_exception(), or aborts where failure is impossible; nothing throws
+ *    into C.
  *  - Handles are small structs around the C++ objects (RocksDB c.cc style).
  *  - A writable handle ALWAYS has a Xapian transaction open: an implicit, unflushed one
  *    between gw_db_commit() calls, or the caller's explicit one. Xapian commits pending
@@ -102,7 +104,9 @@ static int set_xapian(gw_err *err, gw_code code, const Xapian::Error &e)
 }
 
 /* Must be called from inside a catch block: rethrows the current exception and maps it by
- * type, most specific first (subclasses before their bases). */
+ * type, most specific first (subclasses before their bases). The clauses are alike on
+ * purpose: C++ matches exception types only through catch clauses, so this ladder is the
+ * mapping table, and their order is part of it. */
 static int gw_err_from_exception(gw_err *err)
 {
     try {
@@ -149,6 +153,46 @@ static int gw_err_from_exception(gw_err *err)
     gw_err_from_exception(&e);
     fprintf(stderr, "gongwen: %s: %s\n", where, e.msg);
     abort();
+}
+
+/* The one try/catch of the extern "C" functions (the rule at the top of this file):
+ * each runs its Xapian calls as a lambda through one of these. The lambda is inlined,
+ * so the per-document and per-token calls cost what a try block in place would.
+ * A few functions keep their own try/catch because they do more on failure (close the
+ * handle, prefix the message, keep a transaction open, swallow the error): see there.
+ * The entry points stay one small function each, alike in shape: each is the C name of
+ * one Xapian call, with its own checks, and the C header is their index. */
+
+/* body(); an exception sets err and yields fail. */
+template <typename T, typename F> static T catching(gw_err *err, T fail, F body)
+{
+    try {
+        return body();
+    } catch (...) {
+        gw_err_from_exception(err);
+        return fail;
+    }
+}
+
+/* body() returning a gw_code; an exception sets err and yields its code. */
+template <typename F> static int catching_code(gw_err *err, F body)
+{
+    try {
+        return body();
+    } catch (...) {
+        return gw_err_from_exception(err);
+    }
+}
+
+/* body() for the functions documented as unable to fail: an exception aborts with
+ * where in the message (die_exception). */
+template <typename F> static auto or_die(const char *where, F body) -> decltype(body())
+{
+    try {
+        return body();
+    } catch (...) {
+        die_exception(where);
+    }
 }
 
 static int need_writable(gw_db *db, gw_err *err)
@@ -267,68 +311,51 @@ extern "C" int gw_db_is_writable(const gw_db *db)
 extern "C" int gw_db_reopen(gw_db *db, gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching_code(err, [&]() -> int {
         if (db->db->reopen())
             db->ftables.clear();
         return GW_OK;
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 extern "C" unsigned gw_db_doc_count(gw_db *db, gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching<unsigned>(err, 0, [&] {
         return db->db->get_doccount();
-    } catch (...) {
-        gw_err_from_exception(err);
-        return 0;
-    }
+    });
 }
 
 extern "C" unsigned long gw_db_revision(gw_db *db, gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching<unsigned long>(err, 0, [&] {
         return db->db->get_revision();
-    } catch (...) {
-        gw_err_from_exception(err);
-        return 0;
-    }
+    });
 }
 
 extern "C" gw_docid gw_db_last_docid(gw_db *db, gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching<gw_docid>(err, 0, [&] {
         return db->db->get_lastdocid();
-    } catch (...) {
-        gw_err_from_exception(err);
-        return 0;
-    }
+    });
 }
 
 extern "C" unsigned gw_db_term_freq(gw_db *db, const char *term, size_t len, gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching<unsigned>(err, 0, [&] {
         return db->db->get_termfreq(std::string(term, len));
-    } catch (...) {
-        gw_err_from_exception(err);
-        return 0;
-    }
+    });
 }
 
 extern "C" double gw_db_avg_length(gw_db *db, gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching<double>(err, 0, [&] {
         return db->db->get_avlength();
-    } catch (...) {
-        gw_err_from_exception(err);
-        return 0;
-    }
+    });
 }
 
 extern "C" char *gw_db_get_metadata(gw_db *db, const char *key, size_t *len, gw_err *err)
@@ -336,7 +363,7 @@ extern "C" char *gw_db_get_metadata(gw_db *db, const char *key, size_t *len, gw_
     gw_err_clear(err);
     if (len)
         *len = 0;
-    try {
+    return catching<char *>(err, nullptr, [&]() -> char * {
         std::string v = db->db->get_metadata(key);
         /* Xapian cannot store an empty value (setting "" deletes the key). */
         if (v.empty())
@@ -344,10 +371,7 @@ extern "C" char *gw_db_get_metadata(gw_db *db, const char *key, size_t *len, gw_
         if (len)
             *len = v.size();
         return dup_bytes(v);
-    } catch (...) {
-        gw_err_from_exception(err);
-        return NULL;
-    }
+    });
 }
 
 extern "C" int gw_db_set_metadata(gw_db *db, const char *key, const char *value, size_t len,
@@ -356,12 +380,10 @@ extern "C" int gw_db_set_metadata(gw_db *db, const char *key, const char *value,
     gw_err_clear(err);
     if (need_writable(db, err))
         return GW_EINVAL;
-    try {
+    return catching_code(err, [&]() -> int {
         db->wdb->set_metadata(key, std::string(value ? value : "", value ? len : 0));
         return GW_OK;
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 /* ---- Writing --------------------------------------------------------------------------- */
@@ -371,12 +393,9 @@ extern "C" gw_docid gw_db_add(gw_db *db, const gw_xdoc *doc, gw_err *err)
     gw_err_clear(err);
     if (need_writable(db, err))
         return 0;
-    try {
+    return catching<gw_docid>(err, 0, [&] {
         return db->wdb->add_document(doc->doc);
-    } catch (...) {
-        gw_err_from_exception(err);
-        return 0;
-    }
+    });
 }
 
 extern "C" gw_docid gw_db_replace_by_term(gw_db *db, const char *uid, size_t len,
@@ -389,12 +408,9 @@ extern "C" gw_docid gw_db_replace_by_term(gw_db *db, const char *uid, size_t len
         gw_err_set(err, GW_EINVAL, "empty unique term");
         return 0;
     }
-    try {
+    return catching<gw_docid>(err, 0, [&] {
         return db->wdb->replace_document(std::string(uid, len), doc->doc);
-    } catch (...) {
-        gw_err_from_exception(err);
-        return 0;
-    }
+    });
 }
 
 extern "C" int gw_db_delete_by_term(gw_db *db, const char *uid, size_t len, gw_err *err)
@@ -404,12 +420,10 @@ extern "C" int gw_db_delete_by_term(gw_db *db, const char *uid, size_t len, gw_e
         return GW_EINVAL;
     if (len == 0)
         return gw_err_set(err, GW_EINVAL, "empty unique term");
-    try {
+    return catching_code(err, [&]() -> int {
         db->wdb->delete_document(std::string(uid, len));
         return GW_OK;
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 extern "C" int gw_db_delete(gw_db *db, gw_docid id, gw_err *err)
@@ -419,12 +433,10 @@ extern "C" int gw_db_delete(gw_db *db, gw_docid id, gw_err *err)
         return GW_EINVAL;
     if (id == 0)
         return gw_err_set(err, GW_ENOTFOUND, "document 0 does not exist");
-    try {
+    return catching_code(err, [&]() -> int {
         db->wdb->delete_document(id);
         return GW_OK;
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 extern "C" int gw_db_commit(gw_db *db, gw_err *err)
@@ -435,7 +447,7 @@ extern "C" int gw_db_commit(gw_db *db, gw_err *err)
     if (db->explicit_txn)
         return gw_err_set(err, GW_EINVAL,
                           "commit inside a transaction: use gw_db_commit_transaction");
-    try {
+    return catching_code(err, [&]() -> int {
         /* End the implicit (unflushed) transaction, write, and open the next one. */
         db->wdb->commit_transaction();
         try {
@@ -450,9 +462,7 @@ extern "C" int gw_db_commit(gw_db *db, gw_err *err)
         }
         db->wdb->begin_transaction(false);
         return GW_OK;
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 extern "C" int gw_db_begin(gw_db *db, int flushed, gw_err *err)
@@ -462,7 +472,7 @@ extern "C" int gw_db_begin(gw_db *db, int flushed, gw_err *err)
         return GW_EINVAL;
     if (db->explicit_txn)
         return gw_err_set(err, GW_EINVAL, "a transaction is already open");
-    try {
+    return catching_code(err, [&]() -> int {
         /* Xapian has no nested transactions: the implicit one ends (its changes stay
          * pending) and the caller's takes its place. */
         db->wdb->commit_transaction();
@@ -477,9 +487,7 @@ extern "C" int gw_db_begin(gw_db *db, int flushed, gw_err *err)
         }
         db->explicit_txn = true;
         return GW_OK;
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 static int end_explicit(gw_db *db, bool commit, gw_err *err)
@@ -489,7 +497,7 @@ static int end_explicit(gw_db *db, bool commit, gw_err *err)
         return GW_EINVAL;
     if (!db->explicit_txn)
         return gw_err_set(err, GW_EINVAL, "no transaction is open");
-    try {
+    return catching_code(err, [&]() -> int {
         db->explicit_txn = false;
         int rc = GW_OK;
         try {
@@ -503,9 +511,7 @@ static int end_explicit(gw_db *db, bool commit, gw_err *err)
         }
         db->wdb->begin_transaction(false);
         return rc;
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 extern "C" int gw_db_commit_transaction(gw_db *db, gw_err *err)
@@ -539,11 +545,9 @@ extern "C" int gw_db_compact(const char *src, const char *dst, gw_err *err)
 
 extern "C" gw_xdoc *gw_xdoc_new(void)
 {
-    try {
+    return or_die("gw_xdoc_new", [&] {
         return new gw_xdoc();
-    } catch (...) {
-        die_exception("gw_xdoc_new");
-    }
+    });
 }
 
 extern "C" void gw_xdoc_free(gw_xdoc *doc)
@@ -555,11 +559,9 @@ extern "C" void gw_xdoc_add_term(gw_xdoc *doc, const char *term, size_t len, uns
 {
     if (len == 0)
         return; /* Xapian rejects empty terms; there is nothing to find by one. */
-    try {
+    or_die("gw_xdoc_add_term", [&] {
         doc->doc.add_term(std::string(term, len), wdf_inc);
-    } catch (...) {
-        die_exception("gw_xdoc_add_term");
-    }
+    });
 }
 
 extern "C" void gw_xdoc_add_posting(gw_xdoc *doc, const char *term, size_t len, unsigned pos,
@@ -567,40 +569,32 @@ extern "C" void gw_xdoc_add_posting(gw_xdoc *doc, const char *term, size_t len, 
 {
     if (len == 0)
         return;
-    try {
+    or_die("gw_xdoc_add_posting", [&] {
         doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
-    } catch (...) {
-        die_exception("gw_xdoc_add_posting");
-    }
+    });
 }
 
 extern "C" size_t gw_xdoc_term_count(const gw_xdoc *doc)
 {
-    try {
+    return or_die("gw_xdoc_term_count", [&] {
         return doc->doc.termlist_count();
-    } catch (...) {
-        die_exception("gw_xdoc_term_count");
-    }
+    });
 }
 
 extern "C" void gw_xdoc_set_value(gw_xdoc *doc, unsigned slot, const char *value, size_t len)
 {
-    try {
+    or_die("gw_xdoc_set_value", [&] {
         doc->doc.add_value(slot, std::string(value ? value : "", value ? len : 0));
         doc->value_cache.erase(slot);
-    } catch (...) {
-        die_exception("gw_xdoc_set_value");
-    }
+    });
 }
 
 extern "C" void gw_xdoc_set_data(gw_xdoc *doc, const char *data, size_t len)
 {
-    try {
+    or_die("gw_xdoc_set_data", [&] {
         doc->doc.set_data(std::string(data ? data : "", data ? len : 0));
         doc->data_cached = false;
-    } catch (...) {
-        die_exception("gw_xdoc_set_data");
-    }
+    });
 }
 
 extern "C" gw_xdoc *gw_db_get_doc(gw_db *db, gw_docid id, gw_err *err)
@@ -611,17 +605,14 @@ extern "C" gw_xdoc *gw_db_get_doc(gw_db *db, gw_docid id, gw_err *err)
         return NULL;
     }
     std::unique_ptr<gw_xdoc> d(new gw_xdoc());
-    try {
+    return catching<gw_xdoc *>(err, NULL, [&] {
         d->doc = db->db->get_document(id);
         /* Read the data now: a document read lazily could otherwise fail later, in a
          * function that has no way to report it. */
         d->data_cache = d->doc.get_data();
         d->data_cached = true;
         return d.release();
-    } catch (...) {
-        gw_err_from_exception(err);
-        return NULL;
-    }
+    });
 }
 
 /* The accessors below cannot report errors (their signatures have no gw_err): a failure
@@ -666,22 +657,19 @@ extern "C" const char *gw_xdoc_value(const gw_xdoc *doc, unsigned slot, size_t *
 extern "C" gw_docid gw_db_find_by_term(gw_db *db, const char *term, size_t len, gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching<gw_docid>(err, 0, [&]() -> gw_docid {
         Xapian::PostingIterator p = db->db->postlist_begin(std::string(term, len));
         if (p == db->db->postlist_end(std::string(term, len)))
             return 0;
         return *p;
-    } catch (...) {
-        gw_err_from_exception(err);
-        return 0;
-    }
+    });
 }
 
 extern "C" int gw_db_walk_terms(gw_db *db, const char *prefix, gw_term_fn fn, void *ctx,
                                 gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching_code(err, [&]() -> int {
         std::string pfx(prefix ? prefix : "");
         for (Xapian::TermIterator t = db->db->allterms_begin(pfx);
              t != db->db->allterms_end(pfx); ++t) {
@@ -691,16 +679,14 @@ extern "C" int gw_db_walk_terms(gw_db *db, const char *prefix, gw_term_fn fn, vo
                 return rc;
         }
         return GW_OK;
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 extern "C" int gw_db_walk_postings(gw_db *db, const char *term, size_t len, gw_posting_fn fn,
                                    void *ctx, gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching_code(err, [&]() -> int {
         std::string t(term, len);
         for (Xapian::PostingIterator p = db->db->postlist_begin(t); p != db->db->postlist_end(t);
              ++p) {
@@ -709,9 +695,7 @@ extern "C" int gw_db_walk_postings(gw_db *db, const char *term, size_t len, gw_p
                 return rc;
         }
         return GW_OK;
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 /* ---- Queries --------------------------------------------------------------------------- */
@@ -725,17 +709,15 @@ static gw_xquery *wrap(Xapian::Query &&q)
 
 extern "C" gw_xquery *gw_xquery_term(const char *term, size_t len, unsigned wqf)
 {
-    try {
+    return or_die("gw_xquery_term", [&] {
         return wrap(Xapian::Query(std::string(term, len), wqf ? wqf : 1));
-    } catch (...) {
-        die_exception("gw_xquery_term");
-    }
+    });
 }
 
 extern "C" gw_xquery *gw_xquery_phrase(const char *const *terms, const size_t *lens, size_t n,
                                        unsigned window)
 {
-    try {
+    return or_die("gw_xquery_phrase", [&] {
         if (n == 0)
             return wrap(Xapian::Query());
         if (n == 1)
@@ -746,9 +728,7 @@ extern "C" gw_xquery *gw_xquery_phrase(const char *const *terms, const size_t *l
             subs.emplace_back(std::string(terms[i], lens[i]));
         /* Xapian's window 0 means "number of subqueries": strict adjacency. */
         return wrap(Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(), window));
-    } catch (...) {
-        die_exception("gw_xquery_phrase");
-    }
+    });
 }
 
 extern "C" gw_xquery *gw_xquery_combine(int op, gw_xquery *const *subs, size_t n,
@@ -766,7 +746,7 @@ extern "C" gw_xquery *gw_xquery_combine(int op, gw_xquery *const *subs, size_t n
         fprintf(stderr, "gongwen: gw_xquery_combine: bad operator %d\n", op);
         abort();
     }
-    try {
+    return or_die("gw_xquery_combine", [&] {
         if (n == 0)
             return wrap(Xapian::Query());
         std::vector<Xapian::Query> v;
@@ -775,14 +755,12 @@ extern "C" gw_xquery *gw_xquery_combine(int op, gw_xquery *const *subs, size_t n
             v.push_back(subs[i]->q);
         return wrap(Xapian::Query(xop, v.begin(), v.end(),
                                   xop == Xapian::Query::OP_NEAR ? window : 0));
-    } catch (...) {
-        die_exception("gw_xquery_combine");
-    }
+    });
 }
 
 extern "C" gw_xquery *gw_xquery_value_range(unsigned slot, const char *lo, const char *hi)
 {
-    try {
+    return or_die("gw_xquery_value_range", [&] {
         if (lo && hi)
             return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
         if (lo)
@@ -793,36 +771,28 @@ extern "C" gw_xquery *gw_xquery_value_range(unsigned slot, const char *lo, const
          * ">= empty" to match-all (absent values included); no stored value is empty,
          * so ">= one NUL byte" is the same set minus the documents without one. */
         return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(1, '\0')));
-    } catch (...) {
-        die_exception("gw_xquery_value_range");
-    }
+    });
 }
 
 extern "C" gw_xquery *gw_xquery_all(void)
 {
-    try {
+    return or_die("gw_xquery_all", [&] {
         return wrap(Xapian::Query(Xapian::Query::MatchAll));
-    } catch (...) {
-        die_exception("gw_xquery_all");
-    }
+    });
 }
 
 extern "C" gw_xquery *gw_xquery_none(void)
 {
-    try {
+    return or_die("gw_xquery_none", [&] {
         return wrap(Xapian::Query(Xapian::Query::MatchNothing));
-    } catch (...) {
-        die_exception("gw_xquery_none");
-    }
+    });
 }
 
 extern "C" gw_xquery *gw_xquery_scale(const gw_xquery *q, double factor)
 {
-    try {
+    return or_die("gw_xquery_scale", [&] {
         return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
-    } catch (...) {
-        die_exception("gw_xquery_scale");
-    }
+    });
 }
 
 namespace {
@@ -891,7 +861,7 @@ class AllExceptSource : public Xapian::PostingSource {
 
 extern "C" gw_xquery *gw_xquery_wildcard(const char *prefix, unsigned max_expansion)
 {
-    try {
+    return or_die("gw_xquery_wildcard", [&] {
         /* MOST_FREQUENT: over the limit, keep the commonest terms rather than fail the
          * search (Xapian's default, LIMIT_ERROR, throws at match time).
          * MOST_FREQUENT with a limit of 0 would keep no term at all, so "unlimited"
@@ -899,9 +869,7 @@ extern "C" gw_xquery *gw_xquery_wildcard(const char *prefix, unsigned max_expans
         int mode = max_expansion ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
                                  : Xapian::Query::WILDCARD_LIMIT_ERROR;
         return wrap(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion, mode));
-    } catch (...) {
-        die_exception("gw_xquery_wildcard");
-    }
+    });
 }
 
 extern "C" void gw_xquery_free(gw_xquery *q)
@@ -911,11 +879,9 @@ extern "C" void gw_xquery_free(gw_xquery *q)
 
 extern "C" char *gw_xquery_describe(const gw_xquery *q)
 {
-    try {
+    return or_die("gw_xquery_describe", [&] {
         return dup_bytes(q->q.get_description());
-    } catch (...) {
-        die_exception("gw_xquery_describe");
-    }
+    });
 }
 
 /* ---- Searching ------------------------------------------------------------------------- */
@@ -1097,6 +1063,146 @@ class TablesSpy : public Xapian::MatchSpy {
     std::vector<Xapian::docid> docids;
 };
 
+/* The stages of gw_db_search. */
+
+/* q as Xapian runs it: only the accepted documents are matched, and so weighed, when
+ * opts->accept_ids is set (a MatchDecider would see every candidate after its weight
+ * was computed). */
+Xapian::Query search_query(const gw_xquery *q, const gw_search_opts *opts)
+{
+    if (!opts->accept_ids)
+        return q->q;
+    auto v = std::make_shared<std::vector<Xapian::docid>>(opts->accept_ids,
+                                                          opts->accept_ids + opts->n_accept_ids);
+    Xapian::Query others((new AllExceptSource(std::move(v)))->release());
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, q->q, others);
+}
+
+/* Weighting, sort order and collapsing, as opts asks. */
+void set_order(Xapian::Enquire &enq, const gw_search_opts *opts)
+{
+    if (opts->bm25_k1 > 0 || opts->bm25_b > 0) {
+        double k1 = opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2;
+        double b = opts->bm25_b > 0 ? opts->bm25_b : 0.75;
+        enq.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
+    }
+    if (opts->sort_slot >= 0) {
+        bool reverse = opts->sort_descending != 0;
+        if (opts->relevance_tiebreak)
+            enq.set_sort_by_value_then_relevance(opts->sort_slot, reverse);
+        else
+            enq.set_sort_by_value(opts->sort_slot, reverse);
+    }
+    if (opts->collapse_slot >= 0)
+        enq.set_collapse_key(opts->collapse_slot);
+}
+
+/* The spies of one search; they must outlive get_mset(). */
+struct search_spies {
+    bool tables = false; /* every facet counted through a table by tspy */
+    std::unique_ptr<TablesSpy> tspy{new TablesSpy()};
+    std::vector<std::unique_ptr<CountSpy>> count; /* else one per facet */
+    std::shared_ptr<const facet_table> dtab;      /* opts->distinct_slot's table */
+};
+
+/* Attaches the spies opts asks for: the tables' spy when every facet has a table (and
+ * for distinct values and docids), else a CountSpy per facet. */
+void add_spies(Xapian::Enquire &enq, gw_db *db, const gw_search_opts *opts, bool one_db,
+               search_spies &sp)
+{
+    const facet_table *tabs[GW_MAX_FACETS];
+    sp.tables = opts->n_facets > 0;
+    for (unsigned f = 0; f < opts->n_facets && sp.tables; f++)
+        sp.tables = (tabs[f] = facet_table_for(db, opts->facet_slots[f]).get()) != NULL;
+    for (unsigned f = 0; f < opts->n_facets; f++) {
+        if (sp.tables) {
+            sp.tspy->add_facet(tabs[f]);
+        } else {
+            sp.count.emplace_back(new CountSpy(opts->facet_slots[f]));
+            enq.add_matchspy(sp.count.back().get());
+        }
+    }
+    if (opts->distinct_slot >= 0)
+        sp.dtab = facet_table_for(db, (Xapian::valueno)opts->distinct_slot);
+    sp.tspy->dtab = sp.dtab.get();
+    sp.tspy->collect = opts->collect_docids != 0 && one_db;
+    if (sp.tspy->nf || sp.tspy->dtab || sp.tspy->collect)
+        enq.add_matchspy(sp.tspy.get());
+}
+
+/* Moves what the tables' spy kept (distinct value numbers, docids) into m. */
+void take_kept(gw_mset *m, search_spies &sp)
+{
+    TablesSpy &t = *sp.tspy;
+    if (t.dtab) {
+        m->distinct = sp.dtab;
+        m->distinct_ids.swap(t.dids);
+    }
+    if (t.collect) {
+        m->matched.swap(t.docids);
+        if (!std::is_sorted(m->matched.begin(), m->matched.end()))
+            std::sort(m->matched.begin(), m->matched.end());
+    }
+}
+
+/* Facet entries from the tables' counts: value numbers are ranked first, so only the
+ * kept values are copied. */
+void facets_from_tables(gw_mset *m, const TablesSpy &t, const gw_search_opts *opts)
+{
+    for (unsigned f = 0; f < opts->n_facets; f++) {
+        std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
+        const std::vector<unsigned> &counts = t.counts[f];
+        const facet_table *tab = t.tabs[f];
+        std::vector<uint32_t> nz;
+        for (size_t j = 1; j < counts.size(); j++)
+            if (counts[j])
+                nz.push_back((uint32_t)j);
+        /* values are numbered in byte order (build_table): ties by number */
+        auto cmp = [&counts](uint32_t a, uint32_t b) {
+            return counts[a] != counts[b] ? counts[a] > counts[b] : a < b;
+        };
+        if (opts->facet_max && nz.size() > opts->facet_max) {
+            std::partial_sort(nz.begin(), nz.begin() + opts->facet_max, nz.end(), cmp);
+            nz.resize(opts->facet_max);
+        } else {
+            std::sort(nz.begin(), nz.end(), cmp);
+        }
+        out.reserve(nz.size());
+        for (uint32_t j : nz)
+            out.emplace_back(tab->values[j - 1], counts[j]);
+    }
+}
+
+/* Facet entries from the CountSpies' hash maps. */
+void facets_from_counts(gw_mset *m, const search_spies &sp, const gw_search_opts *opts)
+{
+    for (unsigned f = 0; f < opts->n_facets; f++) {
+        std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
+        out.assign(sp.count[f]->counts.begin(), sp.count[f]->counts.end());
+        top_entries(out, opts->facet_max);
+    }
+}
+
+/* Remote shards take serialisable spies only: the match again, with Xapian's
+ * ValueCountMatchSpy per facet. */
+void facets_by_value_spies(Xapian::Enquire &enq, gw_mset *m, const gw_search_opts *opts)
+{
+    enq.clear_matchspies();
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> vspies;
+    for (unsigned f = 0; f < opts->n_facets; f++) {
+        vspies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[f]));
+        enq.add_matchspy(vspies.back().get());
+    }
+    m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
+    for (unsigned f = 0; f < opts->n_facets; f++) {
+        const Xapian::ValueCountMatchSpy &spy = *vspies[f];
+        std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
+        for (Xapian::TermIterator t = spy.values_begin(); t != spy.values_end(); ++t)
+            out.emplace_back(*t, t.get_termfreq());
+        top_entries(out, opts->facet_max);
+    }
+}
+
 } // namespace
 
 extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_opts *opts,
@@ -1110,7 +1216,7 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
         gw_err_set(err, GW_EINVAL, "%u facets (at most %d)", opts->n_facets, GW_MAX_FACETS);
         return NULL;
     }
-    try {
+    return catching<gw_mset *>(err, NULL, [&]() -> gw_mset * {
         /* A combined database hands spies each shard's own docids, which
          * several shards share: docid lists are only meaningful on one database. */
         bool one_db = db->db->size() == 1;
@@ -1120,53 +1226,11 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
             return NULL;
         }
         Xapian::Enquire enq(*db->db);
-        if (opts->accept_ids) {
-            /* Only the accepted documents are matched, and so weighed: a MatchDecider
-             * would see every candidate after its weight was computed. */
-            auto v = std::make_shared<std::vector<Xapian::docid>>(
-                opts->accept_ids, opts->accept_ids + opts->n_accept_ids);
-            Xapian::Query others((new AllExceptSource(std::move(v)))->release());
-            enq.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, q->q, others));
-        } else {
-            enq.set_query(q->q);
-        }
-        if (opts->bm25_k1 > 0 || opts->bm25_b > 0) {
-            double k1 = opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2;
-            double b = opts->bm25_b > 0 ? opts->bm25_b : 0.75;
-            enq.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
-        }
-        if (opts->sort_slot >= 0) {
-            bool reverse = opts->sort_descending != 0;
-            if (opts->relevance_tiebreak)
-                enq.set_sort_by_value_then_relevance(opts->sort_slot, reverse);
-            else
-                enq.set_sort_by_value(opts->sort_slot, reverse);
-        }
-        if (opts->collapse_slot >= 0)
-            enq.set_collapse_key(opts->collapse_slot);
-        /* The spies must outlive get_mset(); the counts are copied out below. */
+        enq.set_query(search_query(q, opts));
+        set_order(enq, opts);
         std::unique_ptr<gw_mset> m(new gw_mset());
-        std::vector<std::unique_ptr<CountSpy>> spies;
-        const facet_table *tabs[GW_MAX_FACETS];
-        bool tables = opts->n_facets > 0;
-        for (unsigned f = 0; f < opts->n_facets && tables; f++)
-            tables = (tabs[f] = facet_table_for(db, opts->facet_slots[f]).get()) != NULL;
-        std::unique_ptr<TablesSpy> tspy(new TablesSpy());
-        for (unsigned f = 0; f < opts->n_facets; f++) {
-            if (tables) {
-                tspy->add_facet(tabs[f]);
-            } else {
-                spies.emplace_back(new CountSpy(opts->facet_slots[f]));
-                enq.add_matchspy(spies.back().get());
-            }
-        }
-        std::shared_ptr<const facet_table> dtab;
-        if (opts->distinct_slot >= 0)
-            dtab = facet_table_for(db, (Xapian::valueno)opts->distinct_slot);
-        tspy->dtab = dtab.get();
-        tspy->collect = opts->collect_docids != 0 && one_db;
-        if (tspy->nf || tspy->dtab || tspy->collect)
-            enq.add_matchspy(tspy.get());
+        search_spies sp;
+        add_spies(enq, db, opts, one_db, sp);
         bool fast = true;
         try {
             m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
@@ -1176,68 +1240,18 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
             fast = false; /* remote shards: serialisable spies only */
         }
         m->n_facets = opts->n_facets;
-        if (fast && tspy->dtab) {
-            m->distinct = dtab;
-            m->distinct_ids.swap(tspy->dids);
-        }
-        if (fast && tspy->collect) {
-            m->matched.swap(tspy->docids);
-            if (!std::is_sorted(m->matched.begin(), m->matched.end()))
-                std::sort(m->matched.begin(), m->matched.end());
-        }
-        if (fast && tables) {
-            for (unsigned f = 0; f < opts->n_facets; f++) {
-                std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
-                const std::vector<unsigned> &counts = tspy->counts[f];
-                const facet_table *tab = tspy->tabs[f];
-                /* rank value numbers first: only the kept values are copied */
-                std::vector<uint32_t> nz;
-                for (size_t j = 1; j < counts.size(); j++)
-                    if (counts[j])
-                        nz.push_back((uint32_t)j);
-                /* values are numbered in byte order (build_table): ties by number */
-                auto cmp = [&counts](uint32_t a, uint32_t b) {
-                    return counts[a] != counts[b] ? counts[a] > counts[b] : a < b;
-                };
-                if (opts->facet_max && nz.size() > opts->facet_max) {
-                    std::partial_sort(nz.begin(), nz.begin() + opts->facet_max, nz.end(), cmp);
-                    nz.resize(opts->facet_max);
-                } else {
-                    std::sort(nz.begin(), nz.end(), cmp);
-                }
-                out.reserve(nz.size());
-                for (uint32_t j : nz)
-                    out.emplace_back(tab->values[j - 1], counts[j]);
-            }
-        } else if (fast) {
-            for (unsigned f = 0; f < opts->n_facets; f++) {
-                std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
-                out.assign(spies[f]->counts.begin(), spies[f]->counts.end());
-                top_entries(out, opts->facet_max);
-            }
-        } else {
-            enq.clear_matchspies();
-            std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> vspies;
-            for (unsigned f = 0; f < opts->n_facets; f++) {
-                vspies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[f]));
-                enq.add_matchspy(vspies.back().get());
-            }
-            m->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
-            for (unsigned f = 0; f < opts->n_facets; f++) {
-                const Xapian::ValueCountMatchSpy &spy = *vspies[f];
-                std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
-                for (Xapian::TermIterator t = spy.values_begin(); t != spy.values_end(); ++t)
-                    out.emplace_back(*t, t.get_termfreq());
-                top_entries(out, opts->facet_max);
-            }
-        }
+        if (fast)
+            take_kept(m.get(), sp);
+        if (fast && sp.tables)
+            facets_from_tables(m.get(), *sp.tspy, opts);
+        else if (fast)
+            facets_from_counts(m.get(), sp, opts);
+        else
+            facets_by_value_spies(enq, m.get(), opts);
         m->docs.assign(m->mset.size(), nullptr);
         enq.clear_matchspies();
         return m.release();
-    } catch (...) {
-        gw_err_from_exception(err);
-        return NULL;
-    }
+    });
 }
 
 extern "C" void gw_mset_free(gw_mset *m)
@@ -1304,31 +1318,24 @@ extern "C" const gw_xdoc *gw_mset_doc(gw_mset *m, size_t i, gw_err *err)
     }
     if (m->docs[i])
         return m->docs[i];
-    try {
+    return catching<const gw_xdoc *>(err, NULL, [&] {
         std::unique_ptr<gw_xdoc> d(new gw_xdoc());
         d->doc = m->mset[i].get_document();
         d->data_cache = d->doc.get_data();
         d->data_cached = true;
         m->docs[i] = d.release();
         return m->docs[i];
-    } catch (...) {
-        gw_err_from_exception(err);
-        return NULL;
-    }
+    });
 }
 
 extern "C" int gw_db_prepare_facets(gw_db *db, const unsigned *slots, size_t n, gw_err *err)
 {
     gw_err_clear(err);
-    try {
+    return catching_code(err, [&]() -> int {
         for (size_t i = 0; i < n; i++)
             facet_table_for(db, slots[i]);
         return GW_OK;
-    } catch (const std::bad_alloc &) {
-        die_oom();
-    } catch (...) {
-        return gw_err_from_exception(err);
-    }
+    });
 }
 
 extern "C" unsigned gw_mset_distinct_seen(const gw_mset *m)

@@ -213,6 +213,21 @@ START_TEST(set_option_and_suffixes)
 }
 END_TEST
 
+START_TEST(log_level_number)
+{
+    gw_config *c = gw_config_new();
+    gw_err e;
+    ck_assert_int_eq(gw_config_log_level(c), 2); /* info */
+    static const char *const names[] = {"ERROR", "warn", "Info", "debug"};
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(gw_config_set(c, "index", "log_level", names[i], &e), GW_OK);
+        ck_assert_int_eq(gw_config_log_level(c), i);
+    }
+    ck_assert_int_eq(gw_config_log_level(NULL), 2);
+    gw_config_free(c);
+}
+END_TEST
+
 START_TEST(dump_roundtrip)
 {
     gw_config *c = gw_config_new();
@@ -253,6 +268,7 @@ int main(void)
     tcase_add_test(tc, missing_file);
     tcase_add_loop_test(tc, bad_values, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(tc, set_option_and_suffixes);
+    tcase_add_test(tc, log_level_number);
     tcase_add_test(tc, dump_roundtrip);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
