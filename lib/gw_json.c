@@ -55,20 +55,21 @@ static char *dump_plain(const json_t *v, int style)
     return s;
 }
 
-/* Appends s[0..n) to out with < > & as \u escapes. */
-static void append_escaped(gw_buf *out, const char *s, size_t n)
+/* Appends the NUL-terminated JSON text s to out with < > & as \u escapes: a page of hits
+ * holds a few hundred (its snippets' <mark> tags), so the text between them is found by
+ * strpbrk and copied whole. */
+static void append_escaped(gw_buf *out, const char *s)
 {
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep = s[i] == '<' ? "\\u003c" : s[i] == '>' ? "\\u003e"
-                          : s[i] == '&' ? "\\u0026" : NULL;
-        if (!rep)
-            continue;
-        gw_buf_append(out, s + start, i - start);
-        gw_buf_puts(out, rep);
-        start = i + 1;
+    for (;;) {
+        const char *p = strpbrk(s, "<>&");
+        if (!p) {
+            gw_buf_puts(out, s);
+            return;
+        }
+        gw_buf_append(out, s, (size_t)(p - s));
+        gw_buf_puts(out, *p == '<' ? "\\u003c" : *p == '>' ? "\\u003e" : "\\u0026");
+        s = p + 1;
     }
-    gw_buf_append(out, s + start, n - start);
 }
 
 void gw_json_append(gw_buf *out, const json_t *v, int style)
@@ -78,7 +79,7 @@ void gw_json_append(gw_buf *out, const json_t *v, int style)
         return;
     }
     char *s = dump_plain(v, style);
-    append_escaped(out, s, strlen(s));
+    append_escaped(out, s);
     free(s);
 }
 
@@ -91,7 +92,7 @@ char *gw_json_dump(const json_t *v, int style)
     if (!strpbrk(s, "<>&"))
         return s;
     gw_buf b = {0};
-    append_escaped(&b, s, strlen(s));
+    append_escaped(&b, s);
     free(s);
     return gw_buf_steal(&b, NULL);
 }
