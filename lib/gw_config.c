@@ -6,7 +6,7 @@
  * messages automatically (conf/gongwen.conf still needs a line by hand). */
 #include "gw_config.h"
 
-#include "gw_query.h"
+#include "gw_segment.h"
 #include "gw_buf.h"
 
 #include <ini.h>
@@ -126,7 +126,7 @@ gw_config *gw_config_new(void)
     c->per_ip_connections = 64;
     c->snippet_chars = 120;
     c->access_log = gw_xstrdup("");
-    c->dictionary = gw_xstrdup(GW_QUERY_DICT_DEFAULT);
+    c->dictionary = gw_xstrdup(GW_SEGMENT_DICT_DEFAULT);
     return c;
 }
 

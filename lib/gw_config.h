@@ -54,7 +54,7 @@ typedef struct gw_config {
     unsigned snippet_chars;    /* snippet budget in characters (default 120) */
     char *access_log;          /* "" = none, "-" = stderr */
     char *dictionary;          /* friso's dictionary folder, for splitting unquoted Chinese
-                                  queries into words (default GW_QUERY_DICT_DEFAULT) */
+                                  queries into words (default GW_SEGMENT_DICT_DEFAULT) */
     /* private: GW_CONFIG_LIST_* bits of the list keys assigned since gw_config_new */
     unsigned lists_assigned;
 } gw_config;

@@ -56,11 +56,8 @@ typedef struct gw_query gw_query;
 
 enum gw_qfield { GW_QF_BODY = 0, GW_QF_TITLE, GW_QF_SOURCE, GW_QF_DOCNO };
 
-/* Where friso's dictionary is unless the caller names another (gw_segment.h). */
-#define GW_QUERY_DICT_DEFAULT GW_SEGMENT_DICT_DEFAULT
-
 /* Loads the dictionary that cuts the query's Han runs into words from dict_dir (NULL or
- * "": GW_QUERY_DICT_DEFAULT) now (~0.2 s) instead of at the first query that needs it:
+ * "": GW_SEGMENT_DICT_DEFAULT, gw_segment.h) now (~0.2 s) instead of at the first query that needs it:
  * gw_segment_init. The dictionary is loaded once per process: a folder named after the
  * first load (or after the first query, which loads the default) is ignored. Thread-safe;
  * returns 1 if the dictionary is available, 0 if not (queries then keep each Han run as

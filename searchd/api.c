@@ -179,13 +179,31 @@ static int get_params(sd_request *rq, sd_params *p, int html, int need_q, sd_rep
     return 0;
 }
 
-static void reply_json(sd_reply *r, int status, char *json)
+/* A JSON body (a malloc'ed text, freed here) and its content type. */
+static const char *put_json(gw_buf *b, char *json)
 {
-    r->status = status;
-    r->ctype = "application/json; charset=utf-8";
-    gw_buf_puts(&r->body, json);
-    gw_buf_putc(&r->body, '\n');
+    gw_buf_puts(b, json);
+    gw_buf_putc(b, '\n');
     free(json);
+    return "application/json; charset=utf-8";
+}
+
+void sd_reply_results(sd_request *rq, const sd_params *p, int html, sd_render_fn render,
+                      sd_reply *r)
+{
+    gw_results *res = sd_run_search(rq, p, html, r);
+    if (!res)
+        return;
+    r->status = 200;
+    r->ctype = render(&r->body, p, res);
+    gw_results_free(res);
+    sd_cache_keep(rq, r);
+}
+
+static const char *render_json(gw_buf *b, const sd_params *p, const gw_results *res)
+{
+    (void)p;
+    return put_json(b, gw_results_to_json(res));
 }
 
 void sd_handle_search(sd_request *rq, sd_reply *r)
@@ -193,19 +211,13 @@ void sd_handle_search(sd_request *rq, sd_reply *r)
     sd_params p;
     if (sd_cache_serve(rq, r))
         return;
-    if (get_params(rq, &p, 0, 1, r) == 0) {
-        gw_results *res = sd_run_search(rq, &p, 0, r);
-        if (res) {
-            reply_json(r, 200, gw_results_to_json(res));
-            gw_results_free(res);
-            sd_cache_keep(rq, r);
-        }
-    }
+    if (get_params(rq, &p, 0, 1, r) == 0)
+        sd_reply_results(rq, &p, 0, render_json, r);
     sd_params_free(&p);
 }
 
 /* The plain-text answer for curl: a header line, then one block per hit. */
-static void plain_results(gw_buf *b, const sd_params *p, const gw_results *res)
+static const char *render_plain(gw_buf *b, const sd_params *p, const gw_results *res)
 {
     gw_buf_printf(b, "%s: %s%u %s (%.1f ms)\n", p->q, res->total_is_exact ? "" : "about ",
                   res->total, res->total == 1 ? "result" : "results", res->took_ms);
@@ -230,6 +242,7 @@ static void plain_results(gw_buf *b, const sd_params *p, const gw_results *res)
     unsigned shown = (p->page - 1) * p->size + (unsigned)res->n_hits;
     if (shown < res->total)
         gw_buf_printf(b, "\n(%u more: add ?page=%u)\n", res->total - shown, p->page + 1);
+    return "text/plain; charset=utf-8";
 }
 
 void sd_handle_plain(sd_request *rq, sd_reply *r)
@@ -252,18 +265,7 @@ void sd_handle_plain(sd_request *rq, sd_reply *r)
     p.q = gw_buf_steal(&q, NULL);
     if (sd_params_check(&p, &lim, &pe) < 0)
         goto bad;
-    gw_results *res = sd_run_search(rq, &p, 0, r);
-    if (res) {
-        if (rq->want_json) {
-            reply_json(r, 200, gw_results_to_json(res));
-        } else {
-            r->status = 200;
-            r->ctype = "text/plain; charset=utf-8";
-            plain_results(&r->body, &p, res);
-        }
-        gw_results_free(res);
-        sd_cache_keep(rq, r);
-    }
+    sd_reply_results(rq, &p, 0, rq->want_json ? render_json : render_plain, r);
     sd_params_free(&p);
     return;
 bad:
@@ -296,7 +298,8 @@ void sd_handle_doc(sd_request *rq, sd_reply *r)
             r->ctype = "text/html; charset=utf-8";
             sd_page_doc(&r->body, d, c.q);
         } else {
-            reply_json(r, 200, gw_docview_to_json(d));
+            r->status = 200;
+            r->ctype = put_json(&r->body, gw_docview_to_json(d));
         }
         gw_docview_free(d);
     }

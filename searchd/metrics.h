@@ -27,7 +27,9 @@ typedef struct sd_metrics {
     atomic_ulong bucket[SD_METRICS_NBUCKET + 1]; /* not cumulative; +Inf last */
     atomic_ulong latency_us_sum;
     atomic_ulong reopens;        /* database reopened (new revision or new stub) */
-    atomic_ulong retries;        /* searches retried after GW_EMODIFIED */
+    atomic_ulong retries;        /* searches the search core ran again on a newer revision
+                                    or database (seen as a change of
+                                    gw_searcher_generation during the search) */
     atomic_ulong busy;           /* refused with 429/503 */
     atomic_long connections;     /* open right now */
     atomic_long in_flight;       /* requests between arrival and completion */

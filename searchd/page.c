@@ -345,6 +345,12 @@ void sd_page_doc(gw_buf *b, const gw_docview *d, const char *q)
 
 /* ---- GET / ---------------------------------------------------------------------------- */
 
+static const char *render_page(gw_buf *b, const sd_params *p, const gw_results *res)
+{
+    sd_page_results(b, p, res);
+    return "text/html; charset=utf-8";
+}
+
 void sd_handle_page(sd_request *rq, sd_reply *r)
 {
     sd_params p;
@@ -359,16 +365,8 @@ void sd_handle_page(sd_request *rq, sd_reply *r)
     } else if (sd_params_check(&p, &lim, &pe) < 0) {
         error = pe.msg;
     } else {
-        if (!sd_cache_serve(rq, r)) {
-            gw_results *res = sd_run_search(rq, &p, 1, r);
-            if (res) {
-                r->status = 200;
-                r->ctype = "text/html; charset=utf-8";
-                sd_page_results(&r->body, &p, res);
-                gw_results_free(res);
-                sd_cache_keep(rq, r);
-            }
-        }
+        if (!sd_cache_serve(rq, r))
+            sd_reply_results(rq, &p, 1, render_page, r);
         sd_params_free(&p);
         return;
     }

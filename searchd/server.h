@@ -36,7 +36,8 @@ typedef struct sd_server {
     size_t cache_entries;          /* answers cached per worker (0 = off) */
     sd_metrics metrics;
     atomic_int draining;           /* set at SIGTERM: answers carry Connection: close */
-    atomic_uint generation;        /* bumped on reload: workers reopen their database */
+    atomic_uint generation;        /* the reload count, bumped on SIGHUP: workers open
+                                      their database afresh (not gw_searcher_generation) */
     pthread_key_t worker_key;      /* the per-thread searcher (searcher.c) */
     struct sd_spares *spares;      /* searchers opened at start for the workers (searcher.c) */
     struct sd_iptab *iptab;        /* connections per client address */
