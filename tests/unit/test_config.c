@@ -1,6 +1,8 @@
 /* Unit tests of gw_config: defaults, files, --set, errors that name what is valid. */
 #include "gw_config.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,9 +273,5 @@ int main(void)
     tcase_add_test(tc, log_level_number);
     tcase_add_test(tc, dump_roundtrip);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

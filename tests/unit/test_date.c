@@ -2,6 +2,8 @@
  * the calendar check of the metadata extractor. Table-driven, hostile input included. */
 #include "gw_date.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +92,5 @@ int main(void)
     tcase_add_test(tc, test_valid);
     tcase_add_test(tc, test_iso);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

@@ -6,6 +6,8 @@
 #include "gw_buf.h"
 #include "gw_decode.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <errno.h>
 #include <iconv.h>
@@ -550,9 +552,5 @@ int main(void)
     tcase_add_test(tc, null_arguments);
     tcase_add_test(tc, fifty_megabytes_gb18030);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

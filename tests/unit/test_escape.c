@@ -4,6 +4,8 @@
 #include "gw_buf.h"
 #include "gw_escape.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,9 +88,5 @@ int main(void)
     tcase_add_test(tc, test_escape_never_leaves_markup);
     tcase_add_test(tc, test_escape_str);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

@@ -9,6 +9,8 @@
  * and expects the check to say so. Run from the repository root. */
 #include "../fuzz/fuzz_pipeline.c"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -172,9 +174,5 @@ int main(void)
     tcase_add_test(tc, test_checks_fail);
     tcase_add_loop_test(tc, test_replay, 0, (int)n_names);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

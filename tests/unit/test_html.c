@@ -8,6 +8,8 @@
 #include "gw_decode.h"
 #include "gw_html.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -465,9 +467,5 @@ int main(void)
     tcase_add_loop_test(tc, seed_pages, 0, (int)(sizeof pc / sizeof pc[0]));
     tcase_add_test(tc, fixture_gbk_meta_charset);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

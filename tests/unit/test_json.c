@@ -2,6 +2,8 @@
  * dumped text embeddable in HTML (< > & as \u escapes) and read back by jansson unchanged. */
 #include "gw_json.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,9 +102,5 @@ int main(void)
     tcase_add_test(tc, test_dump_embeddable);
     tcase_add_test(tc, test_sanitize_borrows_valid);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

@@ -6,6 +6,8 @@
 #include "gw_escape.h"
 #include "gw_mark.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,9 +175,5 @@ int main(void)
     tcase_add_test(tc, test_null_text);
     tcase_add_test(tc, test_random);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

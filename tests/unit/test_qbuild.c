@@ -4,6 +4,8 @@
 #include "gw_buf.h"
 #include "gw_query.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,9 +112,5 @@ int main(void)
     tcase_add_loop_test(tc, build_table, 0, sizeof table / sizeof *table);
     tcase_add_test(tc, part_queries);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? 1 : 0;
+    return gw_test_run(s);
 }

@@ -2,6 +2,8 @@
  * shows) and as JSON (keys, notes, highlight, the escaping of < > &). */
 #include "gw_query.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -83,9 +85,5 @@ int main(void)
     tcase_add_test(tc, lines);
     tcase_add_test(tc, json);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? 1 : 0;
+    return gw_test_run(s);
 }

@@ -2,6 +2,8 @@
  * the evaluation of whole queries on documents (gw_query_verify, gw_query_needs_verify). */
 #include "gw_query.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,9 +85,5 @@ int main(void)
     tcase_add_test(tc, find_edges);
     tcase_add_test(tc, verify_semantics);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? 1 : 0;
+    return gw_test_run(s);
 }

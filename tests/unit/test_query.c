@@ -5,6 +5,8 @@
 #include "gw_buf.h"
 #include "gw_query.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -291,9 +293,5 @@ int main(void)
     tcase_add_test(tc, pinyin);
     tcase_add_test(tc, hostile_input);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? 1 : 0;
+    return gw_test_run(s);
 }

@@ -12,6 +12,8 @@
 #include "gw_query.h"
 #include "gw_search.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,9 +219,5 @@ int main(void)
     tcase_add_loop_test(tc, bool_query_same_documents, 0, sizeof phrases / sizeof *phrases);
     tcase_add_test(tc, bool_query_cover);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

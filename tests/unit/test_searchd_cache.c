@@ -9,6 +9,8 @@
 
 #include "gw_index.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,9 +214,5 @@ int main(void)
     tcase_add_test(tc, test_limits_and_null);
     tcase_add_test(tc, test_worker_epoch);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

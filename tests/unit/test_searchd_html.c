@@ -5,6 +5,8 @@
 #include "../../searchd/html.c"
 #include "../../searchd/params.c"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,9 +97,5 @@ int main(void)
     tcase_add_test(tc, test_pct_decode_refuses);
     tcase_add_test(tc, test_params);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(s);
 }

@@ -3,6 +3,8 @@
 #include "gw_buf.h"
 #include "gw_segment.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +70,5 @@ int main(void)
     tcase_add_test(tc, fallback);
     tcase_add_test(tc, dictionary_words);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? 1 : 0;
+    return gw_test_run(s);
 }

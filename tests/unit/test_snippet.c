@@ -7,6 +7,8 @@
 #include "gw_query.h"
 #include "gw_snippet.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,9 +296,5 @@ int main(void)
     tcase_add_test(tc, whole_document);
     tcase_add_test(tc, random_texts);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? 1 : 0;
+    return gw_test_run(s);
 }

@@ -6,6 +6,8 @@
 #include "gw_norm.h"
 #include "gw_token.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,9 +427,5 @@ static Suite *suite(void)
 int main(void)
 {
     gw_norm_init(NULL);
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(suite());
 }

@@ -8,6 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Runs suite s (Check forks each test: a crash fails that test alone) and returns the
+ * program's exit status: EXIT_FAILURE when any check failed. */
+static inline int gw_test_run(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 /* Reads a whole file; fails the test if it cannot. NUL-terminated; caller frees. */
 static inline char *slurp(const char *path, size_t *len)
 {

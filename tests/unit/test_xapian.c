@@ -3,6 +3,8 @@
  * bad document id). */
 #include "gw_xapian.h"
 
+#include "test_util.h"
+
 #include <check.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -1478,9 +1480,5 @@ static Suite *xapian_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(xapian_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gw_test_run(xapian_suite());
 }
