@@ -76,6 +76,9 @@ import sys
 import time
 import unicodedata
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import is_han, is_wordch  # noqa: E402  (one definition of a Han character)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work", "realtext")
@@ -113,16 +116,6 @@ DOC_SEP = "\n@@GONGWEN-REALTEXT-DOC@@\n"
 
 def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] realtext: {msg}", flush=True)
-
-
-def is_han(c):
-    o = ord(c)
-    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3FFFF
-            or 0xF900 <= o <= 0xFAFF or 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF)
-
-
-def is_wordch(c):
-    return c.isalnum() and not is_han(c)
 
 
 # ---------------------------------------------------------------------------------------
