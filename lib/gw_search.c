@@ -345,7 +345,7 @@ static void explain_zero(gw_searcher *s, const gw_query *gq, char **text, json_t
         gw_buf_printf(&b, "  \"%s\": %s%u document%s\n", b2.data ? b2.data : "",
                       exact ? "" : "about ", n, n == 1 ? "" : "s");
         json_t *p = json_object();
-        json_object_set_new(p, "text", json_string(b2.data ? b2.data : ""));
+        json_object_set_new(p, "text", gw_json_strn(b2.data, b2.len));
         json_object_set_new(p, "documents", json_integer(n));
         json_array_append_new(parts, p);
         gw_buf_free(&b2);

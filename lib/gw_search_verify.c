@@ -55,10 +55,8 @@ typedef struct fields_norm {
 static int verify_doc(const gw_query *gq, const gw_xdoc *doc, size_t idx, gw_search_doc *d,
                       fields_norm *fn)
 {
-    gw_search_doc_read(d, doc, idx, 0);
-    if (!d->data_ok) return 0;
-    if (gw_stored_text(doc, &d->text, NULL) != GW_OK) return 0;
-    d->text_ok = 1;
+    gw_search_doc_read(d, doc, idx, 1);
+    if (!d->data_ok || !d->text_ok) return 0;
     const char *title = d->sv.title, *source = d->sv.source, *docno = d->sv.docno;
     gw_norm_run(d->text.data ? d->text.data : "", d->text.len, 0, &d->body);
     d->body_ready = 1;

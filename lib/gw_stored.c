@@ -118,15 +118,6 @@ int gw_stored_read(gw_stored_view *v, const char *data, size_t len, gw_err *err)
     return GW_OK;
 }
 
-/* A copy of the string value of key in o, embedded NULs included; "" as field(). */
-static char *field_copy(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    if (!json_is_string(v))
-        return gw_xstrdup("");
-    return gw_xstrndup(json_string_value(v), json_string_length(v));
-}
-
 int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err)
 {
     if (!out)
@@ -136,12 +127,12 @@ int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err)
     int r = gw_stored_read(&v, data, len, err);
     if (r != GW_OK)
         return r;
-    out->path = field_copy(v.root, "path");
-    out->title = field_copy(v.root, "title");
-    out->date = field_copy(v.root, "date");
-    out->source = field_copy(v.root, "source");
-    out->docno = field_copy(v.root, "docno");
-    out->encoding = field_copy(v.root, "encoding");
+    out->path = gw_xstrdup(v.path);
+    out->title = gw_xstrdup(v.title);
+    out->date = gw_xstrdup(v.date);
+    out->source = gw_xstrdup(v.source);
+    out->docno = gw_xstrdup(v.docno);
+    out->encoding = gw_xstrdup(v.encoding);
     out->text = gw_xstrdup(""); /* in GW_SLOT_TEXT since layout 3: gw_stored_load */
     out->text_len = 0;
     gw_stored_view_free(&v);
