@@ -921,6 +921,76 @@ void top_entries(std::vector<std::pair<std::string, unsigned>> &out, unsigned ma
     }
 }
 
+/* Facet entries by reference (the tables' values are not copied for the ones dropped). */
+typedef std::vector<std::pair<const std::string *, unsigned>> entry_refs;
+
+/* opts->facet_group_byte: in's entries merged per key (the bytes before sep, or the whole
+ * value), each key as its most frequent value (ties: the smallest) with the key's total. */
+entry_refs group_by_key(const entry_refs &in, char sep)
+{
+    std::unordered_map<std::string, size_t> at; /* key -> index in out */
+    entry_refs out;
+    std::vector<unsigned> best; /* count of out[i]'s value alone */
+    for (const auto &e : in) {
+        const std::string &v = *e.first;
+        size_t kl = v.find(sep);
+        auto it = at.emplace(v.substr(0, kl == std::string::npos ? v.size() : kl), out.size());
+        if (it.second) {
+            out.push_back(e);
+            best.push_back(e.second);
+            continue;
+        }
+        size_t g = it.first->second;
+        out[g].second += e.second;
+        if (e.second > best[g] || (e.second == best[g] && v < *out[g].first)) {
+            out[g].first = e.first;
+            best[g] = e.second;
+        }
+    }
+    return out;
+}
+
+/* refs grouped (when opts asks) and ranked into out, at most opts->facet_max (0 = all):
+ * most frequent first, ties by value. */
+void rank_refs(entry_refs refs, const gw_search_opts *opts,
+               std::vector<std::pair<std::string, unsigned>> &out)
+{
+    if (opts->facet_group_byte >= 0)
+        refs = group_by_key(refs, (char)opts->facet_group_byte);
+    auto cmp = [](const std::pair<const std::string *, unsigned> &a,
+                  const std::pair<const std::string *, unsigned> &b) {
+        return a.second != b.second ? a.second > b.second : *a.first < *b.first;
+    };
+    if (opts->facet_max && refs.size() > opts->facet_max) {
+        std::partial_sort(refs.begin(), refs.begin() + opts->facet_max, refs.end(), cmp);
+        refs.resize(opts->facet_max);
+    } else {
+        std::sort(refs.begin(), refs.end(), cmp);
+    }
+    std::vector<std::pair<std::string, unsigned>> ranked;
+    ranked.reserve(refs.size());
+    for (const auto &r : refs)
+        ranked.emplace_back(*r.first, r.second);
+    out.swap(ranked);
+}
+
+/* out's entries (every value counted) grouped and ranked as opts asks. */
+void rank_entries(std::vector<std::pair<std::string, unsigned>> &out,
+                  const gw_search_opts *opts)
+{
+    if (opts->facet_group_byte < 0) {
+        top_entries(out, opts->facet_max);
+        return;
+    }
+    std::vector<std::pair<std::string, unsigned>> all;
+    all.swap(out);
+    entry_refs refs;
+    refs.reserve(all.size());
+    for (const auto &e : all)
+        refs.emplace_back(&e.first, e.second);
+    rank_refs(refs, opts, out);
+}
+
 /* Tables are immutable once built and the same for every handle on one database at one
  * revision: the process keeps the newest one per (database uuid, slot), so that each
  * worker thread of the daemon does not build its own (~6 ms per slot per 20,000
@@ -1153,6 +1223,14 @@ void facets_from_tables(gw_mset *m, const TablesSpy &t, const gw_search_opts *op
         std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
         const std::vector<unsigned> &counts = t.counts[f];
         const facet_table *tab = t.tabs[f];
+        if (opts->facet_group_byte >= 0) {
+            entry_refs refs;
+            for (size_t j = 1; j < counts.size(); j++)
+                if (counts[j])
+                    refs.emplace_back(&tab->values[j - 1], counts[j]);
+            rank_refs(refs, opts, out);
+            continue;
+        }
         std::vector<uint32_t> nz;
         for (size_t j = 1; j < counts.size(); j++)
             if (counts[j])
@@ -1179,7 +1257,7 @@ void facets_from_counts(gw_mset *m, const search_spies &sp, const gw_search_opts
     for (unsigned f = 0; f < opts->n_facets; f++) {
         std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
         out.assign(sp.count[f]->counts.begin(), sp.count[f]->counts.end());
-        top_entries(out, opts->facet_max);
+        rank_entries(out, opts);
     }
 }
 
@@ -1199,7 +1277,7 @@ void facets_by_value_spies(Xapian::Enquire &enq, gw_mset *m, const gw_search_opt
         std::vector<std::pair<std::string, unsigned>> &out = m->facets[f].entries;
         for (Xapian::TermIterator t = spy.values_begin(); t != spy.values_end(); ++t)
             out.emplace_back(*t, t.get_termfreq());
-        top_entries(out, opts->facet_max);
+        rank_entries(out, opts);
     }
 }
 

@@ -267,9 +267,14 @@ typedef struct gw_search_opts {
     int distinct_slot;        /* >= 0: count the matches looked at per value of this slot
                                  (gw_mset_distinct), e.g. the near-duplicate key: the
                                  exact number of collapsed results and of "similar" ones */
+    int facet_group_byte;     /* >= 0: facet values are a key, this byte, then one form of
+                                 it (a value without the byte is a key of its own): the
+                                 counts are summed per key BEFORE the facet_max most
+                                 frequent are kept, and a key's entry is its most frequent
+                                 value (ties: the smallest) with the key's total; -1 none */
 } gw_search_opts;
 
-#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0, 0, 0, NULL, 0, -1}
+#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0, 0, 0, NULL, 0, -1, -1}
 
 typedef struct gw_mset gw_mset;
 

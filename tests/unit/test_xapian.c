@@ -1381,6 +1381,63 @@ START_TEST(test_search_facet_table)
 }
 END_TEST
 
+/* facet_group_byte: the counts of one key are summed before the most frequent keys are
+ * kept, and a key shows its most frequent value (ties: the smallest); the same through
+ * the tables (read-only) and the per-document counts (writable). */
+START_TEST(test_search_facet_group)
+{
+    gw_db *w = open_ok(tpath("db"), GW_DB_CREATE);
+    static const char *const src[] = {
+        "x\x1fX2", "x\x1fX1", "x\x1fX1", "x\x1fX2", "x\x1fX3", /* x: 5, X1 and X2 tie */
+        "y\x1fY",  "y\x1fY",  "y\x1fY",                      /* y: 3 */
+        "xy\x1fZ",                                            /* a key of its own */
+        "z",        "z",        "z",        "z",  "z\x1fZ",     /* z: 5, "z" itself 4 */
+    };
+    char uid[16];
+    for (size_t i = 0; i < sizeof src / sizeof *src; i++) {
+        snprintf(uid, sizeof uid, "u%zu", i);
+        put(w, uid, "alpha", NULL, src[i], NULL);
+    }
+    commit_ok(w);
+    gw_db *r = open_ok(tpath("db"), GW_DB_READ);
+    gw_xquery *all = gw_xquery_all();
+    gw_search_opts o = GW_SEARCH_OPTS_INIT;
+    o.check_at_least = 100;
+    o.facet_slots[0] = 1;
+    o.n_facets = 1;
+    o.facet_max = 2;
+    gw_db *dbs[2] = {r, w};
+    for (int k = 0; k < 2; k++) {
+        /* without grouping the two most frequent values are "z" and "y\x1fY" */
+        o.facet_group_byte = -1;
+        gw_mset *m = run(dbs[k], all, &o);
+        ck_assert_str_eq(gw_mset_facet_value(m, 0, 0, NULL), "z");
+        ck_assert_str_eq(gw_mset_facet_value(m, 0, 1, NULL), "y\x1fY");
+        gw_mset_free(m);
+        o.facet_group_byte = 0x1f;
+        m = run(dbs[k], all, &o);
+        ck_assert_uint_eq(gw_mset_facet_count(m, 0), 2);
+        ck_assert_str_eq(gw_mset_facet_value(m, 0, 0, NULL), "x\x1fX1");
+        ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 0), 5);
+        ck_assert_str_eq(gw_mset_facet_value(m, 0, 1, NULL), "z");
+        ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 1), 5);
+        gw_mset_free(m);
+        o.facet_max = 0;
+        m = run(dbs[k], all, &o);
+        ck_assert_uint_eq(gw_mset_facet_count(m, 0), 4);
+        ck_assert_str_eq(gw_mset_facet_value(m, 0, 2, NULL), "y\x1fY");
+        ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 2), 3);
+        ck_assert_str_eq(gw_mset_facet_value(m, 0, 3, NULL), "xy\x1fZ");
+        ck_assert_uint_eq(gw_mset_facet_freq(m, 0, 3), 1);
+        gw_mset_free(m);
+        o.facet_max = 2;
+    }
+    gw_xquery_free(all);
+    gw_db_close(r);
+    gw_db_close(w);
+}
+END_TEST
+
 START_TEST(test_search_docs_bounds)
 {
     gw_err err;
@@ -1473,6 +1530,7 @@ static Suite *xapian_suite(void)
     tcase_add_test(tc, test_search_paging_sort);
     tcase_add_test(tc, test_search_collapse_facets);
     tcase_add_test(tc, test_search_facet_table);
+    tcase_add_test(tc, test_search_facet_group);
     tcase_add_test(tc, test_search_docs_bounds);
     suite_add_tcase(s, tc);
     return s;
