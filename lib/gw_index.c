@@ -245,8 +245,23 @@ int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_e
     add_bool(out, GW_PREFIX_ENCODING, enc, elen);
 
     /* Values. */
-    if (source[0])
-        gw_xdoc_set_value(out, GW_SLOT_SOURCE, source, strlen(source));
+    if (source[0]) {
+        /* one agency, one name: the facet counts and the filter selects by the folded key */
+        size_t slen = strlen(source), klen;
+        char *key = gw_index_source_key(source, slen, &klen);
+        char term[256];
+        size_t tl = gw_index_source_term(source, slen, term, sizeof term);
+        if (tl) gw_xdoc_add_term(out, term, tl, 0);
+        if (klen) {
+            gw_buf v = {0};
+            gw_buf_append(&v, key, klen);
+            gw_buf_putc(&v, GW_SOURCE_SEP);
+            gw_buf_append(&v, source, slen);
+            gw_xdoc_set_value(out, GW_SLOT_SOURCE, v.data, v.len);
+            gw_buf_free(&v);
+        }
+        free(key);
+    }
     if (dupkey[0]) /* an empty key never collapses (Xapian): bodies without text don't */
         gw_xdoc_set_value(out, GW_SLOT_DUPKEY, dupkey, 16);
     if (fi) {
@@ -285,33 +300,101 @@ static uint64_t hash64(const void *p, size_t n, uint64_t seed)
     return mix64(h ^ seed);
 }
 
-size_t gw_index_uid_term(const char *relpath, char *buf, size_t bufsize)
+/* prefix + s[0..n) into buf as a term that fits Xapian: whole when it fits UID_MAX bytes,
+ * else prefix + s's first UID_KEEP bytes (cut on a character boundary) + "#" + 32 hex
+ * digits of a 128-bit hash of the whole of s (1 + 200 + 1 + 32 bytes for "Q"). A string
+ * short enough to be used whole would have to end in that very hash to collide. Returns
+ * the length (buf NUL-terminated), 0 when s is empty or buf too small. */
+static size_t fit_term(const char *prefix, const char *s, size_t n, char *buf, size_t bufsize)
 {
-    if (!relpath || !relpath[0] || !buf)
+    size_t p = strlen(prefix);
+    if (n == 0)
         return 0;
-    size_t n = strlen(relpath);
-    if (1 + n <= UID_MAX) {
-        if (bufsize < n + 2)
+    if (p + n <= UID_MAX) {
+        if (bufsize < p + n + 1)
             return 0;
-        buf[0] = 'Q';
-        memcpy(buf + 1, relpath, n + 1);
-        return n + 1;
+        memcpy(buf, prefix, p);
+        memcpy(buf + p, s, n);
+        buf[p + n] = '\0';
+        return p + n;
     }
-    /* "Q" + the first UID_KEEP bytes (cut on a character boundary) + "#" + 32 hex digits
-     * of a 128-bit hash of the whole path: 234 bytes at most. A path short enough to be
-     * used whole would have to end in that very hash to collide. */
     size_t keep = UID_KEEP;
-    while (keep > 0 && ((unsigned char)relpath[keep] & 0xC0) == 0x80)
+    while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
         keep--;
-    size_t total = 1 + keep + 1 + 32;
+    size_t total = p + keep + 1 + 32;
     if (bufsize < total + 1)
         return 0;
-    buf[0] = 'Q';
-    memcpy(buf + 1, relpath, keep);
-    snprintf(buf + 1 + keep, bufsize - 1 - keep, "#%016llx%016llx",
-             (unsigned long long)hash64(relpath, n, 0x6777696e646578ULL),
-             (unsigned long long)hash64(relpath, n, 0x71756964ULL));
+    memcpy(buf, prefix, p);
+    memcpy(buf + p, s, keep);
+    snprintf(buf + p + keep, bufsize - p - keep, "#%016llx%016llx",
+             (unsigned long long)hash64(s, n, 0x6777696e646578ULL),
+             (unsigned long long)hash64(s, n, 0x71756964ULL));
     return total;
+}
+
+size_t gw_index_uid_term(const char *relpath, char *buf, size_t bufsize)
+{
+    if (!relpath || !buf)
+        return 0;
+    return fit_term(GW_PREFIX_UID, relpath, strlen(relpath), buf, bufsize);
+}
+
+/* ---- one agency, one name ------------------------------------------------------------- */
+
+/* White space and controls, on normalized code points (NFKC already made most spaces
+ * U+0020; GW_SOURCE_SEP is a control, so no key can hold it). */
+static int source_blank(uint32_t cp)
+{
+    return cp <= 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000;
+}
+
+char *gw_index_source_key(const char *source, size_t len, size_t *klen)
+{
+    gw_norm_text t = {0};
+    gw_buf k = {0};
+    gw_norm_run(source ? source : "", source ? len : 0, 0, &t);
+    int gap = 0;       /* white space since the last character kept */
+    uint32_t last = 0; /* the last character kept, 0 before the first */
+    for (size_t i = 0; i < t.n; i++) {
+        uint32_t cp = t.cp[i];
+        if (source_blank(cp)) {
+            gap = 1;
+            continue;
+        }
+        /* a space only between two words: Han text and punctuation need none */
+        if (gap && last && gw_norm_class(last) == GW_CLASS_WORD &&
+            gw_norm_class(cp) == GW_CLASS_WORD)
+            gw_buf_putc(&k, ' ');
+        gap = 0;
+        last = cp;
+        gw_buf_put_utf8(&k, cp);
+    }
+    gw_norm_text_free(&t);
+    return gw_buf_steal(&k, klen);
+}
+
+size_t gw_index_source_term(const char *source, size_t len, char *buf, size_t bufsize)
+{
+    size_t klen;
+    char *key = gw_index_source_key(source, len, &klen);
+    size_t n = buf ? fit_term(GW_PREFIX_SOURCE_KEY, key, klen, buf, bufsize) : 0;
+    free(key);
+    return n;
+}
+
+const char *gw_index_source_split(const char *v, size_t len, size_t *key_len,
+                                  size_t *label_len)
+{
+    const char *sep = v ? memchr(v, GW_SOURCE_SEP, len) : NULL;
+    if (!sep) {
+        *key_len = *label_len = v ? len : 0;
+        return v ? v : "";
+    }
+    *key_len = (size_t)(sep - v);
+    *label_len = len - *key_len - 1;
+    return sep + 1;
 }
 
 /* ---- near-duplicate key ---------------------------------------------------------------- */

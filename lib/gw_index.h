@@ -17,10 +17,13 @@
  *           128-bit hash of the whole path)
  *   Y       year, "Y2023";  D  date, "D20230918";  M  month, "M202309"
  *   XE      encoding detected, lowercased, "XEgb18030" (diagnostics)
- *   Boolean terms (Q Y D M XE) have wdf 0.
+ *   XF      the whole source, folded (gw_index_source_key): the source= filter, which
+ *           must select one agency however its name is written (layout 4)
+ *   Boolean terms (Q Y D M XE XF) have wdf 0.
  * Values (slots):
  *   GW_SLOT_DATE    "YYYYMMDD" (sortable; empty if no date)
- *   GW_SLOT_SOURCE  the source as displayed (facet)
+ *   GW_SLOT_SOURCE  folded key + GW_SOURCE_SEP + the source as written (facet, layout
+ *                   4): the facet counts by key and shows the most frequent form
  *   GW_SLOT_DUPKEY  near-duplicate key (collapse): 16 hex digits, a hash of the bottom-8
  *                   minhash sketch of the body's 8-character shingles (Han and word
  *                   characters only), so reposts share it; unset for a body without
@@ -53,6 +56,7 @@
 #define GW_PREFIX_DATE "D"
 #define GW_PREFIX_MONTH "M"
 #define GW_PREFIX_ENCODING "XE"
+#define GW_PREFIX_SOURCE_KEY "XF"
 
 enum gw_slot {
     GW_SLOT_DATE = 0,
@@ -87,6 +91,37 @@ int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_e
 /* The unique-id term for relpath into buf (NUL-terminated); returns its length, or 0 if it
  * does not fit (Xapian terms are limited to 245 bytes; longer paths are hashed). */
 size_t gw_index_uid_term(const char *relpath, char *buf, size_t bufsize);
+
+/* ---- one agency, one name -------------------------------------------------------------
+ * A source is written many ways: 全国融媒体中心, 全國融媒體中心, 全国 融媒体中心,
+ * ＣＣＴＶ / cctv. The facet and the source= filter see one agency through its folded
+ * key: gw_norm's folding (NFKC with full-width -> half-width, case folding, Traditional ->
+ * Simplified, default-ignorables dropped: what queries get), then white space (and any
+ * control character) canonicalized: dropped at both ends and wherever it touches a
+ * character that is not a letter or digit (Han text, punctuation), one space between two
+ * words ("china daily" stays two words, unlike "chinadaily"). Punctuation is kept: it is
+ * part of a name. */
+
+/* The folded key of source[0..len) as a malloc'ed NUL-terminated string (caller frees);
+ * *klen (may be NULL) its length. "" for a source of white space only. Never contains
+ * GW_SOURCE_SEP nor any other control character. Builds gw_norm's tables if needed. */
+char *gw_index_source_key(const char *source, size_t len, size_t *klen);
+
+/* The filter term of a whole source (GW_PREFIX_SOURCE_KEY + its folded key) into buf
+ * (NUL-terminated); returns its length, or 0 when the key is empty or buf too small (256
+ * bytes always do). A key too long for a Xapian term (over 238 bytes) is cut as a long
+ * uid is: its first 200 bytes + "#" + 32 hex digits of a hash of the whole key. */
+size_t gw_index_source_term(const char *source, size_t len, char *buf, size_t bufsize);
+
+/* GW_SLOT_SOURCE's value is key + GW_SOURCE_SEP + the source as written, so that the
+ * values of one key sort together and one pass counts both the key and each form. */
+#define GW_SOURCE_SEP '\x1f'
+
+/* Splits a GW_SLOT_SOURCE value v[0..len): *key_len the key's length (v is its start),
+ * returns the source as written (pointer into v), *label_len its length. A value
+ * without the separator is its own key and label. */
+const char *gw_index_source_split(const char *v, size_t len, size_t *key_len,
+                                  size_t *label_len);
 
 /* Near-duplicate key of a normalized body (16 hex digits + NUL into out[17]); "" when the
  * body holds no Han or word character. Exact equality is what Xapian's collapse needs, so

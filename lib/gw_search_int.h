@@ -72,6 +72,12 @@ void gw_search_match_free(gw_search_match *mt);
  * count, year newest first, at most `max` values kept. */
 void gw_search_set_facets(gw_results *r, int which, gw_facet *v, size_t n, size_t max);
 
+/* Source facet entries v[0..*n) whose values are GW_SLOT_SOURCE's (key, GW_SOURCE_SEP,
+ * the source as written; gw_index.h) merged per key, each labelled with its most
+ * frequent form (ties: the smallest), unsorted; *n updated. The rule of gw_db_search's
+ * facet_group_byte, for the counts made by hand. */
+void gw_search_source_facets(gw_facet *v, size_t *n);
+
 /* ---- a document read once ------------------------------------------------------------------ */
 
 /* One document's stored fields and text, normalized when a stage needed it; reused across

@@ -44,8 +44,12 @@ static gw_xquery *similar_filter(gw_db *db, unsigned id, gw_err *err)
 static int request_filters(gw_db *db, const gw_search_req *rq, gw_xquery **f, gw_err *err)
 {
     int nf = 0;
-    if (rq->source && *rq->source)
-        f[nf++] = gw_xquery_value_range(GW_SLOT_SOURCE, rq->source, rq->source);
+    if (rq->source && *rq->source) {
+        /* the whole source, folded as the index folded it: any spelling of one agency */
+        char t[256];
+        size_t l = gw_index_source_term(rq->source, strlen(rq->source), t, sizeof t);
+        f[nf++] = l ? gw_xquery_term(t, l, 0) : gw_xquery_none();
+    }
     if (rq->year > 0) {
         char t[16];
         int l = snprintf(t, sizeof t, "%s%04d", GW_PREFIX_YEAR, rq->year);
@@ -147,6 +151,48 @@ void gw_search_set_facets(gw_results *r, int which, gw_facet *v, size_t n, size_
     }
 }
 
+/* Orders source facet values by key, then by value: the forms of one key side by side. */
+static int source_by_key(const void *a, const void *b)
+{
+    const gw_facet *x = a, *y = b;
+    size_t xk, yk, xl, yl;
+    gw_index_source_split(x->value, strlen(x->value), &xk, &xl);
+    gw_index_source_split(y->value, strlen(y->value), &yk, &yl);
+    int c = memcmp(x->value, y->value, xk < yk ? xk : yk);
+    if (c || xk != yk) return c ? c : xk < yk ? -1 : 1;
+    return strcmp(x->value, y->value);
+}
+
+void gw_search_source_facets(gw_facet *v, size_t *n)
+{
+    if (*n == 0) return;
+    qsort(v, *n, sizeof *v, source_by_key);
+    size_t out = 0;
+    for (size_t i = 0; i < *n;) {
+        size_t kl, ll, kj, lj;
+        gw_index_source_split(v[i].value, strlen(v[i].value), &kl, &ll);
+        size_t best = i, j = i + 1;
+        unsigned total = v[i].count;
+        for (; j < *n; j++) {
+            gw_index_source_split(v[j].value, strlen(v[j].value), &kj, &lj);
+            if (kj != kl || memcmp(v[j].value, v[i].value, kl)) break;
+            total += v[j].count;
+            /* in value order: a later form wins only with more documents */
+            if (v[j].count > v[best].count) best = j;
+        }
+        size_t blen;
+        const char *label = gw_index_source_split(v[best].value, strlen(v[best].value), &kl,
+                                                  &blen);
+        char *keep = gw_xstrndup(label, blen);
+        for (size_t k = i; k < j; k++) free(v[k].value);
+        v[out].value = keep;
+        v[out].count = total;
+        out++;
+        i = j;
+    }
+    *n = out;
+}
+
 /* r's facets from the facet slots counted by Xapian in m. */
 static void facets_from_mset(gw_results *r, gw_mset *m)
 {
@@ -162,7 +208,9 @@ static void facets_from_mset(gw_results *r, gw_mset *m)
             fv[k].count = gw_mset_facet_freq(m, f, j);
             k++;
         }
-        /* Xapian kept the GW_SEARCH_FACET_VALUES most frequent already */
+        /* Xapian merged the sources by key and kept the GW_SEARCH_FACET_VALUES most
+         * frequent already: this only takes each one's label */
+        if (f == 0) gw_search_source_facets(fv, &k);
         gw_search_set_facets(r, (int)f, fv, k, k);
     }
 }
@@ -249,6 +297,7 @@ static int match_page(gw_db *db, const gw_search_plan *p, gw_search_match *mt,
         fo.n_facets = 2;
         fo.facet_max = GW_SEARCH_FACET_VALUES;
         fo.check_at_least = GW_SEARCH_FACET_EXACT;
+        fo.facet_group_byte = GW_SOURCE_SEP; /* one agency, one name (gw_index.h) */
     }
     gw_xquery *inset = NULL;
     if (rq->want_facets && p->collapse) {
@@ -259,6 +308,7 @@ static int match_page(gw_db *db, const gw_search_plan *p, gw_search_match *mt,
         o.n_facets = fo.n_facets;
         o.facet_max = fo.facet_max;
         o.check_at_least = fo.check_at_least;
+        o.facet_group_byte = fo.facet_group_byte;
     }
     mt->m = gw_db_search(db, inset ? inset : p->xq, &o, err);
     gw_xquery_free(inset);

@@ -270,6 +270,7 @@ int gw_search_verify_run(const gw_search_plan *p, const gw_search_match *mt, gw_
     if (examined < n && examined)
         r->total = (unsigned)((double)kept * (double)gw_mset_estimated(mt->m) / (double)examined);
     if (rq->want_facets) {
+        gw_search_source_facets(fs.v, &fs.n); /* one agency, one name */
         gw_search_set_facets(r, 0, fs.v ? fs.v : gw_xcalloc(1, sizeof *fs.v), fs.n,
                              GW_SEARCH_FACET_VALUES);
         gw_search_set_facets(r, 1, fy.v ? fy.v : gw_xcalloc(1, sizeof *fy.v), fy.n, fy.n);

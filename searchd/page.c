@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "gw_escape.h"
+#include "gw_index.h"
 #include "gw_mark.h"
 #include "html.h"
 #include "server.h"
@@ -155,6 +156,19 @@ void sd_page_home(gw_buf *b, const sd_params *p, const char *error)
     foot(b);
 }
 
+/* 1 when a and b name one agency (gw_index_source_key): source= in another spelling
+ * than the facet's label still marks that entry as the one chosen. */
+static int same_source(const char *a, const char *b)
+{
+    size_t la, lb;
+    char *ka = gw_index_source_key(a, strlen(a), &la);
+    char *kb = gw_index_source_key(b, strlen(b), &lb);
+    int same = la == lb && memcmp(ka, kb, la) == 0;
+    free(ka);
+    free(kb);
+    return same;
+}
+
 static void facet_list(gw_buf *b, const sd_params *p, const char *heading,
                        const gw_facet *f, size_t n, int is_year)
 {
@@ -166,7 +180,7 @@ static void facet_list(gw_buf *b, const sd_params *p, const char *heading,
     for (size_t i = 0; i < n && i < 20; i++) {
         int year = is_year ? atoi(f[i].value) : -1;
         int on = is_year ? (p->year && p->year == year)
-                         : (p->source && strcmp(p->source, f[i].value) == 0);
+                         : (p->source && same_source(p->source, f[i].value));
         gw_buf_puts(b, on ? "<li class=\"on\">" : "<li>");
         link_open(b, p, 1, -1, is_year ? NULL : f[i].value, is_year ? year : -1, "facet");
         gw_escape_html_str(b, f[i].value[0] ? f[i].value : "（未知）");

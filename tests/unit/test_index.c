@@ -201,7 +201,8 @@ START_TEST(test_values_data)
         unsigned slot;
         const char *value;
     } values[] = {
-        {GW_SLOT_DATE, "20230918"}, {GW_SLOT_SOURCE, "旗幟網"}, {GW_SLOT_MTIME, "1700000000"},
+        {GW_SLOT_DATE, "20230918"}, {GW_SLOT_SOURCE, "旗帜网\x1f旗幟網"},
+        {GW_SLOT_MTIME, "1700000000"},
         {GW_SLOT_SIZE, "1234"},     {GW_SLOT_HASH, "abc123"},    {GW_SLOT_YEAR, "2023"},
     };
     for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
@@ -210,6 +211,9 @@ START_TEST(test_values_data)
         ck_assert_msg(n == strlen(values[i].value) && memcmp(v, values[i].value, n) == 0,
                       "slot %u: \"%s\", want \"%s\"", values[i].slot, v, values[i].value);
     }
+    /* the whole source, folded, is a boolean term (the source= filter) */
+    ck_assert_uint_eq(gw_db_term_freq(db, "XF旗帜网", strlen("XF旗帜网"), &err), 1);
+    ck_assert_uint_eq(gw_db_term_freq(db, "XF旗幟網", strlen("XF旗幟網"), &err), 0);
     size_t n;
     const char *key = gw_xdoc_value(x, GW_SLOT_DUPKEY, &n);
     ck_assert_uint_eq(n, 16);
@@ -424,6 +428,87 @@ START_TEST(test_uid)
 }
 END_TEST
 
+/* ---- 4b. one agency, one name: the folded source key ----------------------------------- */
+
+static const struct {
+    const char *source, *key;
+} source_keys[] = {
+    {"全国融媒体中心", "全国融媒体中心"},
+    {"全國融媒體中心", "全国融媒体中心"},        /* Traditional */
+    {" 全国 融媒体\u3000中心\t", "全国融媒体中心"}, /* spaces in and around Han text */
+    {"ＣＣＴＶ新聞中心", "cctv新闻中心"},          /* full-width letters, case, script */
+    {"CCTV 新闻中心", "cctv新闻中心"},
+    {"China  Daily", "china daily"},                /* one space between two words */
+    {"China\u00a0Daily", "china daily"},
+    {"ChinaDaily", "chinadaily"},                   /* ... which stay apart */
+    {"新华社（北京）", "新华社(北京)"},             /* punctuation folds, is kept */
+    {"发\u200b改委", "发改委"},                    /* default-ignorable */
+    {"第２０２３号 通知", "第2023号通知"},          /* full-width digits */
+    {"a\x1f\x01" "b", "a b"},        /* controls are white space */
+    {" \u3000\t", ""},
+    {"", ""},
+};
+
+START_TEST(test_source_key)
+{
+    size_t n;
+    char *k = gw_index_source_key(source_keys[_i].source, strlen(source_keys[_i].source), &n);
+    ck_assert_msg(strcmp(k, source_keys[_i].key) == 0, "case %d: key \"%s\", want \"%s\"", _i,
+                  k, source_keys[_i].key);
+    ck_assert_uint_eq(n, strlen(k));
+    ck_assert_ptr_null(memchr(k, GW_SOURCE_SEP, n));
+    /* a fixpoint: the key of a key is itself */
+    char *kk = gw_index_source_key(k, n, NULL);
+    ck_assert_str_eq(kk, k);
+    free(kk);
+    free(k);
+}
+END_TEST
+
+START_TEST(test_source_term)
+{
+    char a[256], b[256];
+    size_t na = gw_index_source_term("全國融媒體中心", strlen("全國融媒體中心"), a, sizeof a);
+    size_t nb = gw_index_source_term("全国 融媒体中心", strlen("全国 融媒体中心"), b, sizeof b);
+    ck_assert_str_eq(a, "XF全国融媒体中心");
+    ck_assert_uint_eq(na, strlen(a));
+    ck_assert_uint_eq(nb, na);
+    ck_assert_str_eq(b, a);
+    ck_assert_uint_eq(gw_index_source_term("全国融媒体", strlen("全国融媒体"), b, sizeof b),
+                      strlen("XF全国融媒体"));
+    ck_assert_str_ne(b, a);
+    ck_assert_uint_eq(gw_index_source_term(" ", 1, a, sizeof a), 0);
+    ck_assert_uint_eq(gw_index_source_term("新华社", strlen("新华社"), a, 5), 0); /* no room */
+    /* a key too long for a term: cut and hashed, two differing at the end stay apart */
+    gw_buf s = {0};
+    for (int i = 0; i < 100; i++) gw_buf_puts(&s, "發");
+    na = gw_index_source_term(s.data, s.len, a, sizeof a);
+    ck_assert_uint_eq(na, 2 + 198 + 1 + 32);
+    ck_assert(gw_utf8_valid(a, na));
+    ck_assert_uint_le(na, 245);
+    s.data[s.len - 1] = (char)0x8e; /* 發 -> 玎's last byte: another character */
+    nb = gw_index_source_term(s.data, s.len, b, sizeof b);
+    ck_assert_uint_eq(nb, na);
+    ck_assert_str_ne(a, b);
+    gw_buf_free(&s);
+}
+END_TEST
+
+START_TEST(test_source_split)
+{
+    size_t kl, ll;
+    const char *v = "全国融媒体中心\x1f全國融媒體中心";
+    const char *l = gw_index_source_split(v, strlen(v), &kl, &ll);
+    ck_assert_uint_eq(kl, strlen("全国融媒体中心"));
+    ck_assert_uint_eq(ll, strlen("全國融媒體中心"));
+    ck_assert(memcmp(l, "全國融媒體中心", ll) == 0);
+    l = gw_index_source_split("旧值", strlen("旧值"), &kl, &ll); /* no separator */
+    ck_assert_uint_eq(kl, strlen("旧值"));
+    ck_assert_uint_eq(ll, kl);
+    ck_assert_str_eq(l, "旧值");
+}
+END_TEST
+
 /* ---- 5. stored data parser --------------------------------------------------------- */
 
 START_TEST(test_stored_parse_errors)
@@ -566,6 +651,9 @@ static Suite *suite(void)
     TCase *tp = tcase_create("pure");
     tcase_set_timeout(tp, 120);
     tcase_add_test(tp, test_uid);
+    tcase_add_loop_test(tp, test_source_key, 0, sizeof source_keys / sizeof *source_keys);
+    tcase_add_test(tp, test_source_term);
+    tcase_add_test(tp, test_source_split);
     tcase_add_test(tp, test_stored_parse_errors);
     tcase_add_test(tp, test_dupkey);
     tcase_add_test(tp, test_big_doc);
