@@ -78,13 +78,16 @@ typedef struct gw_search_req {
                                  passes the filters matches, newest first by default) */
     unsigned offset, limit;   /* page: hits [offset, offset+limit) */
     int sort;                 /* enum gw_sort */
-    const char *source;       /* exact source filter (as displayed), NULL/"" = none */
+    const char *source;       /* source filter: the whole name in any spelling (folded,
+                                 gw_index_source_key), NULL/"" = none */
     int year;                 /* 0 = none */
     const char *from, *to;    /* "YYYY-MM-DD" date range ends, NULL/"" = open */
     int collapse;             /* 1: near-duplicates collapsed into one hit (default) */
     unsigned snippet_chars;   /* snippet budget in characters, 0 = 120 */
     int want_facets;          /* 1: source/year counts of all matches, uncollapsed (exact
-                                 up to 10,000 matches; the 100 most frequent sources) */
+                                 up to 10,000 matches; the 100 most frequent sources, one
+                                 entry per folded name, labelled with its most frequent
+                                 spelling) */
     int want_explain;         /* 1: fill results->explain */
     unsigned similar_to;      /* docid: list the documents collapsed into this hit (its
                                  near-duplicates, the hit itself first) instead of q's
