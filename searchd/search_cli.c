@@ -124,7 +124,18 @@ typedef struct cli {
     int json, explain, ids, batch, normalize;
     unsigned size, page;
     gw_search_req rq; /* the options that go straight into every search */
+    char year[32], from[64], to[64]; /* --year, --from, --to folded (fold_arg) */
 } cli;
+
+/* A year or date as typed, folded as queries are (an input method's full-width digits,
+ * ２０２３－０９), into buf; returns buf. */
+static const char *fold_arg(const char *s, char *buf, size_t size)
+{
+    char *f = gw_norm_string(s, strlen(s), NULL);
+    snprintf(buf, size, "%s", f);
+    free(f);
+    return buf;
+}
 
 static int parse_sort(const char *s)
 {
@@ -164,9 +175,11 @@ static int parse_args(int argc, char **argv, cli *c)
         case 'p': c->page = parse_uint(optarg, "page", 1000000); break;
         case 'o': rq->sort = parse_sort(optarg); break;
         case 'S': rq->source = optarg; break;
-        case 'Y': rq->year = (int)parse_uint(optarg, "year", 9999); break;
-        case 'F': rq->from = optarg; break;
-        case 'T': rq->to = optarg; break;
+        case 'Y':
+            rq->year = (int)parse_uint(fold_arg(optarg, c->year, sizeof c->year), "year", 9999);
+            break;
+        case 'F': rq->from = fold_arg(optarg, c->from, sizeof c->from); break;
+        case 'T': rq->to = fold_arg(optarg, c->to, sizeof c->to); break;
         case 'C': rq->collapse = 0; break;
         case 'm': rq->similar_to = parse_uint(optarg, "similar document id", 4000000000u); break;
         case 'n': rq->snippet_chars = parse_uint(optarg, "snippet-chars", 100000); break;

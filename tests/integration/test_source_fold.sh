@@ -8,13 +8,14 @@
 source "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/corpus"
-# mk NAME METADATA-LINE: a small report on 机关党建 with that metadata line; each body
-# differs (no near-duplicates), and a comma follows 机关党建 (for the verified query).
+# mk NAME METADATA-LINE [DATE]: a small report on 机关党建 with that metadata line and
+# date (2023年9月N日 by default); each body differs (no near-duplicates), and a comma
+# follows 机关党建 (for the verified query).
 n=0
 mk() {
     n=$((n + 1))
-    printf '关于第%s项机关党建工作的报告\n%s\n2023年9月%s日\n机关党建，是第%s项重点工作，各单位要认真落实第%s条要求。\n' \
-        "$n" "$2" "$n" "$n" "$n" >"$T/corpus/$1.txt"
+    printf '关于第%s项机关党建工作的报告\n%s\n%s\n机关党建，是第%s项重点工作，各单位要认真落实第%s条要求。\n' \
+        "$n" "$2" "${3:-2023年9月${n}日}" "$n" "$n" >"$T/corpus/$1.txt"
 }
 # agency A: 全國融媒體中心 three times, 全国融媒体中心 twice, once with spaces
 mk a1 '(来源:全國融媒體中心)'
@@ -32,6 +33,8 @@ mk b4 '发布机构：cctv 新闻中心'
 mk c1 '(来源:全国融媒体中心办公室)'
 mk d1 '(来源:武山县融媒体中心)'
 mk d2 '(来源:武山縣融媒體中心)'
+# a date in full-width digits
+mk e1 '(来源:国务院办公厅)' '２０２２年３月１日'
 
 "$BIN/gongwen-indexer" -d "$T/db" "$T/corpus" >"$T/index.log" 2>&1
 check_eq "indexer exits 0" 0 "$?"
@@ -56,17 +59,32 @@ r = json.loads(sys.argv[1])
 print(" ".join(sorted(h["path"][:-4] for h in r["hits"])))' "$1"
 }
 
-want_facets="全國融媒體中心=6 CCTV新闻中心=4 武山县融媒体中心=2 全国融媒体中心办公室=1"
+want_facets="全國融媒體中心=6 CCTV新闻中心=4 武山县融媒体中心=2 全国融媒体中心办公室=1 国务院办公厅=1"
 r=$(search "q=$(enc 机关党建)")
 check_eq "机关党建: one facet entry per agency, summed, most frequent spelling" \
     "$want_facets" "$(facets "$r")"
 # the same through the verify stage (a comma at the phrase's edge is checked on the text)
 r=$(search "q=$(enc '"机关党建，"')")
 check_eq "\"机关党建，\" (verified): the same facet" "$want_facets" "$(facets "$r")"
-check_eq "\"机关党建，\" (verified) finds all 13" 13 "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["total"])' "$r")"
+check_eq "\"机关党建，\" (verified) finds all 14" 14 "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["total"])' "$r")"
 # filters only (no words): the facet of every document
-r=$(search "year=2023")
-check_eq "year=2023 alone: the same facet" "$want_facets" "$(facets "$r")"
+r=$(search "from=2000")
+check_eq "from=2000 alone: the same facet" "$want_facets" "$(facets "$r")"
+# years: ASCII digits in the facet, full-width ones typed in year= or a document's date
+# fold
+years() {
+    python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+print(" ".join("%s=%d" % (f["value"], f["count"]) for f in r["facets"]["year"]))' "$1"
+}
+check_eq "the year facet: the full-width date read as 2022" "2023=13 2022=1" "$(years "$r")"
+check_eq "year=２０２２ selects the document dated in full-width digits" "e1" \
+    "$(paths "$(search "year=$(enc ２０２２)")")"
+check_eq "from=２０２２－０３&to=２０２２ selects it too" "e1" \
+    "$(paths "$(search "from=$(enc ２０２２－０３)&to=$(enc ２０２２)")")"
+check_eq "year=2023 and year=２０２３ select the same" "$(paths "$(search "year=2023")")" \
+    "$(paths "$(search "year=$(enc ２０２３)")")"
 
 # source= in every spelling: the same documents
 want_a="a1 a2 a3 a4 a5 a6"
@@ -129,5 +147,7 @@ assert html.count(">全國融媒體中心</a>") == 1 and ">全国融媒体中心
 stop_searchd
 out=$("$BIN/gongwen-search" -d "$T/db" --json --no-collapse --size 100 --source 'ＣＣＴＶ新聞中心' 机关党建)
 check_eq "gongwen-search --source ＣＣＴＶ新聞中心 selects agency B" "$want_b" "$(paths "$out")"
+out=$("$BIN/gongwen-search" -d "$T/db" --json --size 100 --year ２０２２ --from ２０２２－０１ '')
+check_eq "gongwen-search --year ２０２２ --from ２０２２－０１ selects e1" "e1" "$(paths "$out")"
 
 finish

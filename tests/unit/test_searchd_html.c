@@ -82,6 +82,19 @@ START_TEST(test_params)
         ck_assert_msg(sd_params_check(&p, &lim, &e) < 0, "%s", unchecked[i]);
         sd_params_free(&p);
     }
+    /* Full-width digits (an input method's) in the year and the dates fold as in queries. */
+    const char *fw = "year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%93"            /* ２０２３ */
+                     "&from=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%93%EF%BC%8D"  /* ２０２３－ */
+                     "%EF%BC%90%EF%BC%99&to=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%93"; /* ０９, ２０２３ */
+    ck_assert_int_eq(sd_params_parse(fw, strlen(fw), &lim, &p, &e), 0);
+    ck_assert_int_eq(p.year, 2023);
+    ck_assert_str_eq(p.from, "2023-09-01");
+    ck_assert_str_eq(p.to, "2023-12-31");
+    sd_params_free(&p);
+    const char *fw2 = "year=%EF%BC%92%EF%BC%90"; /* ２０: still two digits, refused */
+    ck_assert_int_lt(sd_params_parse(fw2, strlen(fw2), &lim, &p, &e), 0);
+    ck_assert_int_eq(e.status, 400);
+    sd_params_free(&p);
     /* A filter alone is a valid request: every document passing it. */
     ck_assert_int_eq(sd_params_parse("year=2023", 9, &lim, &p, &e), 0);
     ck_assert_int_eq(sd_params_check(&p, &lim, &e), 0);
