@@ -50,6 +50,8 @@ typedef struct gw_config {
     unsigned max_page_size;    /* largest `size` (default 100) */
     unsigned max_offset;       /* deepest result window (default 10000) */
     unsigned conn_timeout;     /* seconds (default 30) */
+    unsigned header_timeout;   /* seconds a new connection has to send its first request's
+                                  headers; then conn_timeout applies (default 10) */
     unsigned per_ip_connections; /* (default 64) */
     gw_strlist trusted_proxies; /* addresses or CIDR blocks whose X-Forwarded-For /
                                   Forwarded header names the client (default: none) */

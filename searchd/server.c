@@ -159,7 +159,8 @@ static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)n);
 }
 
-/* Who sent q (proxy.h), once per request, as soon as its headers are in. Behind a trusted
+/* Who sent q (proxy.h), once per request, as soon as its headers are in (which also ends
+ * the connection's header_timeout). Behind a trusted
  * proxy the connection's own count says nothing about the client (the proxy's
  * connections carry everybody's requests): the client's requests in flight are counted
  * instead, under its address, until the request completes. */
@@ -168,6 +169,10 @@ static void identify_client(sd_server *s, struct MHD_Connection *conn, conn_req 
     if (q->identified) return;
     q->identified = 1;
     const gw_config *cfg = atomic_load(&s->cfg);
+    /* the headers are in: from here the connection's timeout is the idle one */
+    if (cfg->header_timeout < cfg->conn_timeout)
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  (unsigned int)cfg->conn_timeout);
     if (!cfg->trusted_proxies.n) return;
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -232,8 +237,15 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         int count;
         addr_key(ci ? ci->client_addr : NULL, key);
         int slot1 = iptab_inc(s->iptab, key, &count);
-        unsigned limit = atomic_load(&s->cfg)->per_ip_connections;
+        const gw_config *cfg = atomic_load(&s->cfg);
+        unsigned limit = cfg->per_ip_connections;
         *socket_context = CONN_CTX(slot1, limit && count > (int)limit);
+        /* Until its first request's headers are in, a connection has header_timeout:
+         * one that sends nothing, or bytes libmicrohttpd keeps waiting on (a request line
+         * starting with NUL reads as an empty line), is closed early. */
+        if (cfg->header_timeout < cfg->conn_timeout)
+            MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                      (unsigned int)cfg->header_timeout);
     } else {
         atomic_fetch_sub_explicit(&s->metrics.connections, 1, memory_order_relaxed);
         iptab_dec(s->iptab, CONN_SLOT(*socket_context));
