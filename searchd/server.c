@@ -271,6 +271,7 @@ static const char *reason(int status)
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
@@ -350,7 +351,8 @@ static enum MHD_Result send_reply(sd_server *s, struct MHD_Connection *conn, con
     }
     /* Refused for load: free the socket at once. Draining: let clients reconnect to the
      * next instance. */
-    if (atomic_load(&s->draining) || r->status == 429 || r->status == 503)
+    if (atomic_load(&s->draining) || r->status == 429 || r->status == 503 || r->status == 414 ||
+        r->status == 431)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
@@ -358,6 +360,28 @@ static enum MHD_Result send_reply(sd_server *s, struct MHD_Connection *conn, con
     q->bytes = len;
     q->done = sd_now();
     return ret;
+}
+
+/* Request size limits of our own, answered in the API's shape (JSON, or the page's HTML).
+ * libmicrohttpd answers 414/431 itself, with an HTML body, only when the request does not
+ * fit its per-connection memory (SD_CONN_MEMORY, far above these). */
+#define SD_MAX_TARGET (16 * 1024)
+#define SD_MAX_HEADERS (32 * 1024)
+#define SD_CONN_MEMORY (256 * 1024)
+
+static enum MHD_Result add_header_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
+static size_t headers_size(struct MHD_Connection *conn)
+{
+    size_t n = 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_len, &n);
+    return n;
 }
 
 static int header_has(struct MHD_Connection *conn, const char *header, const char *what)
@@ -444,6 +468,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     q->route = route;
     int html = route == SD_ROUTE_PAGE || (route != SD_ROUTE_SEARCH && rq.want_html);
 
+    size_t target_len = strlen(q->uri), hlen = headers_size(conn);
+    if (target_len > SD_MAX_TARGET) {
+        sd_reply_error(&r, 414, html, "request target too long: %zu bytes, at most %d",
+                       target_len, SD_MAX_TARGET);
+        return send_reply(s, conn, q, &r);
+    }
+    if (hlen > SD_MAX_HEADERS) {
+        sd_reply_error(&r, 431, html, "request headers too large: %zu bytes, at most %d", hlen,
+                       SD_MAX_HEADERS);
+        return send_reply(s, conn, q, &r);
+    }
     if (!readonly) {
         sd_reply_error(&r, 405, html, "method %s not allowed: this server only reads (GET, HEAD)",
                        method);
@@ -638,6 +673,7 @@ int sd_server_start(sd_server *s)
                 {MHD_OPTION_SOCK_ADDR, 0, &ss},
                 {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
                 {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->conn_timeout, NULL},
+                {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)SD_CONN_MEMORY, NULL},
                 {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)per_daemon_limit, NULL},
                 {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)mhd_per_ip, NULL},
                 {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s},
