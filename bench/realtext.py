@@ -82,6 +82,8 @@ from bench import is_han, is_wordch  # noqa: E402  (one definition of a Han char
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work", "realtext")
+# the programs measured: $BIN (as the test runner sets it, e.g. a sanitizer build) or bin/
+BIN = os.path.join(REPO, os.environ.get("BIN") or "bin")
 RESULTS = os.path.join(HERE, "results")
 LEXICON = "/usr/share/friso/dict/UTF-8/lex-main.lex"  # Debian package friso-dict
 
@@ -121,10 +123,10 @@ def log(msg):
 # ---------------------------------------------------------------------------------------
 # (a) the corpus
 
-def collect(corpus):
+def collect(corpus, packages=PACKAGES):
     """Copies the packages' documents into corpus/PKG/...; returns [(pkg, relpath)]."""
     docs, missing = [], []
-    for pkg in PACKAGES:
+    for pkg in packages:
         r = subprocess.run(["dpkg", "-L", pkg], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         if r.returncode != 0:
             missing.append(pkg)
@@ -667,20 +669,20 @@ def make_queries(docs, per_kind, seed, oracle):
 # ---------------------------------------------------------------------------------------
 # (d) the engine
 
-def run_engine(corpus, db, qs, ndocs, root_rel):
-    bindir = os.path.join(REPO, "bin")
+def run_engine(corpus, db, qs, ndocs, root_rel, work):
+    bindir = BIN
     idx, srch = os.path.join(bindir, "gongwen-indexer"), os.path.join(bindir, "gongwen-search")
     for b in (idx, srch):
         if not os.access(b, os.X_OK):
             raise SystemExit(f"realtext: {os.path.relpath(b, REPO)} is not built (make all)")
     for p in (db, db + ".d"):
         shutil.rmtree(p, ignore_errors=True) if os.path.isdir(p) else (os.path.exists(p) and os.remove(p))
-    rep = os.path.join(WORK, "index-report.json")
+    rep = os.path.join(work, "index-report.json")
     t0 = time.monotonic()
     r = subprocess.run([idx, "-d", db, "-q", "--report", rep, corpus], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT)
     dt = time.monotonic() - t0
-    open(os.path.join(WORK, "index.log"), "wb").write(r.stdout)
+    open(os.path.join(work, "index.log"), "wb").write(r.stdout)
     if r.returncode not in (0, 1):
         raise SystemExit(f"realtext: gongwen-indexer exited {r.returncode}: "
                          f"{r.stdout.decode(errors='replace')[-300:]}")
@@ -689,7 +691,7 @@ def run_engine(corpus, db, qs, ndocs, root_rel):
     except (OSError, ValueError):
         report = {}
     lines = "".join(" ".join('"%s"' % t for t in q["typed"]) + "\n" for q in qs)
-    open(os.path.join(WORK, "queries.txt"), "w", encoding="utf-8").write(lines)
+    open(os.path.join(work, "queries.txt"), "w", encoding="utf-8").write(lines)
     t1 = time.monotonic()
     s = subprocess.run([srch, "-d", db, "--batch", "--json", "--no-collapse", "--no-facets",
                         "--no-snippets", "--size", str(max(10, ndocs))], input=lines.encode("utf-8"),
@@ -745,7 +747,7 @@ def show(text, a, b, pad=18):
 
 def explain(misses, docs, qs, corpus, limit_docs=4000):
     """misses: [(qi, di)]. Adds a cause to each: rule1/rule2/rule3/rule4/several/other."""
-    idx = os.path.join(REPO, "bin", "gongwen-indexer")
+    idx = os.path.join(BIN, "gongwen-indexer")
     need = sorted({d for _, d in misses})
     if len(need) > limit_docs:
         need = sorted(random.Random(len(need)).sample(need, limit_docs))
@@ -863,20 +865,32 @@ def opencc_norm_para(p, d, docs):
 # ---------------------------------------------------------------------------------------
 
 def main():
+    global WORK
     ap = argparse.ArgumentParser(description="Gongwen on real text (Debian's Chinese documentation)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--kinds", type=int, default=30, help="queries per kind")
     ap.add_argument("--examples", type=int, default=4, help="misses shown per kind")
+    ap.add_argument("--packages", default=",".join(PACKAGES),
+                    help="comma-separated Debian packages to take documents from (default: all five)")
+    ap.add_argument("--work", default=WORK, help="working directory: corpus copy, database, logs")
+    ap.add_argument("--out", default=None,
+                    help="write the results to OUT.md and OUT.json (default bench/results/<date>-realtext)")
+    ap.add_argument("--no-explain", action="store_true",
+                    help="do not explain the misses with --inspect (faster; for tests)")
     a = ap.parse_args()
     t_start = time.monotonic()
-    os.makedirs(WORK, exist_ok=True)
-    os.makedirs(RESULTS, exist_ok=True)
-    corpus = os.path.join(WORK, "corpus")
-    db = os.path.join(WORK, "db")
+    packages = [p for p in a.packages.split(",") if p]
+    unknown = [p for p in packages if p not in PACKAGES]
+    if unknown:
+        raise SystemExit(f"realtext: unknown package(s) {' '.join(unknown)}; known: {' '.join(PACKAGES)}")
+    work = WORK = os.path.abspath(a.work)
+    os.makedirs(work, exist_ok=True)
+    corpus = os.path.join(work, "corpus")
+    db = os.path.join(work, "db")
     now = datetime.datetime.now(datetime.timezone.utc)
 
     log("collecting the packages' documents")
-    files, missing = collect(corpus)
+    files, missing = collect(corpus, packages)
     if missing:
         log(f"not installed: {' '.join(missing)} (apt-get install {' '.join(missing)})")
     if not files:
@@ -918,7 +932,7 @@ def main():
             if tail in pos:
                 return pos[tail]
         return None
-    eng, answers = run_engine(corpus, db, qs, len(docs), root_rel)
+    eng, answers = run_engine(corpus, db, qs, len(docs), root_rel, work)
 
     # scoring
     per = collections.OrderedDict((k, {"queries": 0, "exact": 0, "errors": 0, "rel": 0, "found": 0,
@@ -945,7 +959,7 @@ def main():
         extras += [(qi, d) for d in sorted(ans - q["accepted"])]
     log(f"{len(misses)} missed and {len(extras)} extra (query, document) pairs; explaining the misses "
         f"(gongwen-indexer --inspect of {len({d for _, d in misses})} documents)")
-    expl = explain(misses, docs, qs, corpus)
+    expl = [] if a.no_explain else explain(misses, docs, qs, corpus)
     causes = collections.Counter(e["cause"] for e in expl)
     cause_docs = collections.defaultdict(set)
     cause_q = collections.defaultdict(set)
@@ -960,7 +974,7 @@ def main():
         by_q[e["q"]].add(e["cause"])
 
     res = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "seed": a.seed, "per_kind": a.kinds,
-           "packages": {p: sum(d["pkg"] == p for d in docs) for p in PACKAGES}, "missing_packages": missing,
+           "packages": {p: sum(d["pkg"] == p for d in docs) for p in packages}, "missing_packages": missing,
            "documents": len(docs), "html": sum(d["html"] for d in docs), "text_mb": mb,
            "queries": len(qs), "engine": eng, "kinds": {}, "causes": {}, "examples": {}}
     for kind, k in per.items():
@@ -1009,7 +1023,8 @@ def main():
                          for q in qs]
     res["seconds"] = time.monotonic() - t_start
     text = render(res)
-    stem = os.path.join(RESULTS, now.strftime("%Y-%m-%d") + "-realtext")
+    stem = a.out or os.path.join(RESULTS, now.strftime("%Y-%m-%d") + "-realtext")
+    os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
     json.dump(res, open(stem + ".json", "w", encoding="utf-8"), ensure_ascii=False, indent=1)
     open(stem + ".md", "w", encoding="utf-8").write(text)
     print(text)

@@ -57,7 +57,9 @@ static const key_def keys[] = {
     {"searchd", "max_page_size", K_UINT, F(max_page_size), 1, 10000, 0, 0},
     {"searchd", "max_offset", K_UINT, F(max_offset), 0, 10000000, 0, 0},
     {"searchd", "conn_timeout", K_UINT, F(conn_timeout), 1, 3600, 0, 0},
+    {"searchd", "header_timeout", K_UINT, F(header_timeout), 1, 3600, 0, 0},
     {"searchd", "per_ip_connections", K_UINT, F(per_ip_connections), 1, 100000, 0, 0},
+    {"searchd", "trusted_proxies", K_LIST, F(trusted_proxies), 0, 0, GW_CONFIG_LIST_TRUSTED, 1},
     {"searchd", "snippet_chars", K_UINT, F(snippet_chars), 10, 10000, 0, 0},
     {"searchd", "access_log", K_STR, F(access_log), 0, 0, 0, 0},
     {"searchd", "dictionary", K_STR, F(dictionary), 0, 0, 0, 0},
@@ -123,6 +125,7 @@ gw_config *gw_config_new(void)
     c->max_page_size = 100;
     c->max_offset = 10000;
     c->conn_timeout = 30;
+    c->header_timeout = 10;
     c->per_ip_connections = 64;
     c->snippet_chars = 120;
     c->access_log = gw_xstrdup("");

@@ -3,11 +3,11 @@
  * Every key has a default (gw_config_new) documented in conf/gongwen.conf; a file read with
  * gw_config_load overrides them; command-line options override the file through
  * gw_config_set (same section/key names: `--set index.batch_size=500`).
- * Lists (roots, include, exclude, listen) accumulate when a key is repeated in the file;
+ * Lists (roots, include, exclude, listen, trusted_proxies) accumulate when a key is repeated in the file;
  * gw_config_set with a list key appends too (gw_config_clear_list empties it first).
  * Exception: the FIRST assignment of a list key (from a file or gw_config_set) replaces
  * the built-in default instead of appending to it ("include = *.md" means only *.md);
- * an empty value ("exclude =") empties the list. include/exclude/listen values may hold
+ * an empty value ("exclude =") empties the list. include/exclude/listen/trusted_proxies values may hold
  * several items separated by blanks or commas; a roots value is one path (may contain
  * spaces). Numbers are whole decimal numbers (max_file_size also takes K, M, G
  * suffixes); max_drop is a share 0-1; log_level is error|warn|info|debug.
@@ -50,7 +50,11 @@ typedef struct gw_config {
     unsigned max_page_size;    /* largest `size` (default 100) */
     unsigned max_offset;       /* deepest result window (default 10000) */
     unsigned conn_timeout;     /* seconds (default 30) */
+    unsigned header_timeout;   /* seconds a new connection has to send its first request's
+                                  headers; then conn_timeout applies (default 10) */
     unsigned per_ip_connections; /* (default 64) */
+    gw_strlist trusted_proxies; /* addresses or CIDR blocks whose X-Forwarded-For /
+                                  Forwarded header names the client (default: none) */
     unsigned snippet_chars;    /* snippet budget in characters (default 120) */
     char *access_log;          /* "" = none, "-" = stderr */
     char *dictionary;          /* friso's dictionary folder, for splitting unquoted Chinese
@@ -63,7 +67,8 @@ enum {
     GW_CONFIG_LIST_ROOTS = 1,
     GW_CONFIG_LIST_INCLUDE = 2,
     GW_CONFIG_LIST_EXCLUDE = 4,
-    GW_CONFIG_LIST_LISTEN = 8
+    GW_CONFIG_LIST_LISTEN = 8,
+    GW_CONFIG_LIST_TRUSTED = 16
 };
 
 /* Defaults. Never NULL. */

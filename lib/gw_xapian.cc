@@ -64,6 +64,11 @@ struct gw_xdoc {
     mutable std::string data_cache;
     mutable bool data_cached = false;
     mutable std::map<unsigned, std::string> value_cache;
+    /* The first error of a builder (sticky): a document read from a damaged database
+     * fails only when a builder makes Xapian load its terms or values. The builders cannot
+     * report it (no gw_err), so they record it and do nothing more; gw_db_add and
+     * gw_db_replace_by_term refuse the document with it. */
+    gw_err failure = {GW_OK, {0}};
 };
 
 struct gw_xquery {
@@ -125,6 +130,11 @@ static int gw_err_from_exception(gw_err *err)
         return set_xapian(err, GW_EIO, e);
     } catch (const Xapian::DatabaseCreateError &e) {
         return set_xapian(err, GW_EIO, e);
+    } catch (const Xapian::DatabaseError &e) {
+        /* What is left of DatabaseError: an operating-system error while reading or
+         * writing a table (errno set: disk full, EIO), or a table whose bytes make no
+         * sense ("EOF reading block", a bad block): damage. */
+        return set_xapian(err, e.get_error_string() ? GW_EIO : GW_ECORRUPT, e);
     } catch (const Xapian::InvalidArgumentError &e) {
         return set_xapian(err, GW_EINVAL, e);
     } catch (const Xapian::InvalidOperationError &e) {
@@ -193,6 +203,30 @@ template <typename F> static auto or_die(const char *where, F body) -> decltype(
     } catch (...) {
         die_exception(where);
     }
+}
+
+/* body() for a document builder: the document's first error is kept (gw_xdoc.failure)
+ * and later builders do nothing. Out-of-memory still aborts. */
+template <typename F> static void building(gw_xdoc *doc, F body)
+{
+    if (doc->failure.code != GW_OK)
+        return;
+    try {
+        body();
+    } catch (const std::bad_alloc &) {
+        die_oom();
+    } catch (...) {
+        gw_err_from_exception(&doc->failure);
+    }
+}
+
+/* A document that recorded a builder's error cannot be written: GW_ECORRUPT etc. */
+static int refuse_failed_doc(const gw_xdoc *doc, gw_err *err)
+{
+    if (doc->failure.code == GW_OK)
+        return 0;
+    gw_err_set(err, doc->failure.code, "the document could not be built: %s", doc->failure.msg);
+    return 1;
 }
 
 static int need_writable(gw_db *db, gw_err *err)
@@ -391,7 +425,7 @@ extern "C" int gw_db_set_metadata(gw_db *db, const char *key, const char *value,
 extern "C" gw_docid gw_db_add(gw_db *db, const gw_xdoc *doc, gw_err *err)
 {
     gw_err_clear(err);
-    if (need_writable(db, err))
+    if (need_writable(db, err) || refuse_failed_doc(doc, err))
         return 0;
     return catching<gw_docid>(err, 0, [&] {
         return db->wdb->add_document(doc->doc);
@@ -408,6 +442,8 @@ extern "C" gw_docid gw_db_replace_by_term(gw_db *db, const char *uid, size_t len
         gw_err_set(err, GW_EINVAL, "empty unique term");
         return 0;
     }
+    if (refuse_failed_doc(doc, err))
+        return 0;
     return catching<gw_docid>(err, 0, [&] {
         return db->wdb->replace_document(std::string(uid, len), doc->doc);
     });
@@ -559,7 +595,7 @@ extern "C" void gw_xdoc_add_term(gw_xdoc *doc, const char *term, size_t len, uns
 {
     if (len == 0)
         return; /* Xapian rejects empty terms; there is nothing to find by one. */
-    or_die("gw_xdoc_add_term", [&] {
+    building(doc, [&] {
         doc->doc.add_term(std::string(term, len), wdf_inc);
     });
 }
@@ -569,21 +605,23 @@ extern "C" void gw_xdoc_add_posting(gw_xdoc *doc, const char *term, size_t len, 
 {
     if (len == 0)
         return;
-    or_die("gw_xdoc_add_posting", [&] {
+    building(doc, [&] {
         doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
     });
 }
 
 extern "C" size_t gw_xdoc_term_count(const gw_xdoc *doc)
 {
-    return or_die("gw_xdoc_term_count", [&] {
-        return doc->doc.termlist_count();
+    size_t n = 0;
+    building(const_cast<gw_xdoc *>(doc), [&] {
+        n = doc->doc.termlist_count();
     });
+    return n;
 }
 
 extern "C" void gw_xdoc_set_value(gw_xdoc *doc, unsigned slot, const char *value, size_t len)
 {
-    or_die("gw_xdoc_set_value", [&] {
+    building(doc, [&] {
         doc->doc.add_value(slot, std::string(value ? value : "", value ? len : 0));
         doc->value_cache.erase(slot);
     });
@@ -591,7 +629,7 @@ extern "C" void gw_xdoc_set_value(gw_xdoc *doc, unsigned slot, const char *value
 
 extern "C" void gw_xdoc_set_data(gw_xdoc *doc, const char *data, size_t len)
 {
-    or_die("gw_xdoc_set_data", [&] {
+    building(doc, [&] {
         doc->doc.set_data(std::string(data ? data : "", data ? len : 0));
         doc->data_cached = false;
     });

@@ -157,9 +157,13 @@ int gw_db_compact(const char *src, const char *dst, gw_err *err);
 
 gw_xdoc *gw_xdoc_new(void);
 void gw_xdoc_free(gw_xdoc *doc);
-/* The builders below cannot fail (they abort only on out-of-memory). A term is at most
- * 245 bytes: a longer one makes gw_db_add/replace fail with GW_EINVAL. An empty term is
- * ignored. */
+/* The builders below return nothing. On a new document they cannot fail (they abort only
+ * on out-of-memory). On a document read from a database (gw_db_get_doc) Xapian loads its
+ * terms and values lazily, so a damaged database can fail there: the first such error is
+ * kept in the document, later builders do nothing, gw_xdoc_term_count gives 0, and
+ * gw_db_add / gw_db_replace_by_term refuse the document with that error (GW_ECORRUPT for
+ * a damaged table). A term is at most 245 bytes: a longer one makes gw_db_add/replace
+ * fail with GW_EINVAL. An empty term is ignored. */
 /* Adds term (wdf += wdf_inc) without a position. */
 void gw_xdoc_add_term(gw_xdoc *doc, const char *term, size_t len, unsigned wdf_inc);
 /* Adds term at position pos (1-based positions are customary; 0 is allowed). */

@@ -9,6 +9,7 @@
 #include "gw_config.h"
 #include "gw_err.h"
 #include "log.h"
+#include "proxy.h"
 #include "searcher.h"
 #include "server.h"
 
@@ -84,15 +85,20 @@ static int apply_cmdline(gw_config *c, const cmdline *cl)
     return 0;
 }
 
-/* Every listen address parses (the file's too). 0, or -1 after logging which not. */
-static int check_listen(const gw_config *c)
+/* Every listen address and trusted proxy parses (the file's too). 0, or -1 after logging
+ * which not. */
+static int check_addresses(const gw_config *c)
 {
+    char why[300];
     for (size_t i = 0; i < c->listen.n; i++) {
         struct sockaddr_storage ss;
-        char why[300];
         if (sd_listen_parse(c->listen.v[i], &ss, why, sizeof why) < 0)
             return sd_log(SD_LOG_ERROR, "listen %s", why), -1;
     }
+    sd_netlist nets;
+    if (sd_netlist_parse(&c->trusted_proxies, &nets, why, sizeof why) < 0)
+        return sd_log(SD_LOG_ERROR, "%s", why), -1;
+    sd_netlist_free(&nets);
     return 0;
 }
 
@@ -101,7 +107,7 @@ static int check_listen(const gw_config *c)
 static gw_config *build_config(const cmdline *cl)
 {
     gw_config *c = gw_config_new();
-    if (apply_cmdline(c, cl) < 0 || check_listen(c) < 0) {
+    if (apply_cmdline(c, cl) < 0 || check_addresses(c) < 0) {
         gw_config_free(c);
         return NULL;
     }

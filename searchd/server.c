@@ -6,6 +6,7 @@
 #include "gw_escape.h"
 #include "json.h"
 #include "log.h"
+#include "proxy.h"
 #include "searcher.h"
 
 #include <arpa/inet.h>
@@ -125,6 +126,11 @@ typedef struct conn_req {
     size_t bytes;
     char method[8];
     char *uri; /* raw request target */
+    /* The client (identify_client): the peer, or whom a trusted proxy forwards for. A
+     * forwarded client's requests in flight are counted under its address (client_slot,
+     * +1; 0 = not counted) and over_limit is set when they pass per_ip_connections. */
+    int identified, via_proxy, over_limit, client_slot;
+    char client[INET6_ADDRSTRLEN];
 } conn_req;
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -153,6 +159,42 @@ static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)n);
 }
 
+/* Who sent q (proxy.h), once per request, as soon as its headers are in (which also ends
+ * the connection's header_timeout). Behind a trusted
+ * proxy the connection's own count says nothing about the client (the proxy's
+ * connections carry everybody's requests): the client's requests in flight are counted
+ * instead, under its address, until the request completes. */
+static void identify_client(sd_server *s, struct MHD_Connection *conn, conn_req *q)
+{
+    if (q->identified) return;
+    q->identified = 1;
+    const gw_config *cfg = atomic_load(&s->cfg);
+    /* the headers are in: from here the connection's timeout is the idle one */
+    if (cfg->header_timeout < cfg->conn_timeout)
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  (unsigned int)cfg->conn_timeout);
+    if (!cfg->trusted_proxies.n) return;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    unsigned char peer[16], client[16];
+    addr_key(ci ? ci->client_addr : NULL, peer);
+    sd_netlist trusted;
+    char why[300];
+    if (sd_netlist_parse(&cfg->trusted_proxies, &trusted, why, sizeof why) < 0)
+        return; /* checked at start and reload: cannot happen */
+    const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    const char *fwd = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Forwarded");
+    if (sd_netlist_has(&trusted, peer)) {
+        q->via_proxy = 1;
+        sd_client_of(&trusted, peer, xff, fwd, client);
+        sd_addr_text(client, q->client, sizeof q->client);
+        int count;
+        q->client_slot = iptab_inc(s->iptab, client, &count);
+        q->over_limit = cfg->per_ip_connections && count > (int)cfg->per_ip_connections;
+    }
+    sd_netlist_free(&trusted);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -162,6 +204,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!q)
         return;
     *con_cls = NULL;
+    iptab_dec(s->iptab, q->client_slot);
     double t = (q->done > 0 ? q->done : sd_now()) - q->start;
     sd_metrics_record(&s->metrics, q->route, q->status, t);
     atomic_fetch_sub_explicit(&s->metrics.in_flight, 1, memory_order_relaxed);
@@ -169,7 +212,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         /* Common-log-like, plus the time taken: "IP METHOD URI STATUS BYTES MS". The URI
          * is the raw target (percent-encoded), cut at 1000 bytes. */
         char ip[64], line[1300];
-        client_ip(conn, ip, sizeof ip);
+        if (q->client[0])
+            snprintf(ip, sizeof ip, "%s", q->client);
+        else
+            client_ip(conn, ip, sizeof ip);
         int n = snprintf(line, sizeof line, "%s %s %.1000s %d %zu %.1f", ip, q->method,
                          q->uri, q->status, q->bytes, t * 1000);
         if (n > 0)
@@ -191,8 +237,15 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         int count;
         addr_key(ci ? ci->client_addr : NULL, key);
         int slot1 = iptab_inc(s->iptab, key, &count);
-        unsigned limit = atomic_load(&s->cfg)->per_ip_connections;
+        const gw_config *cfg = atomic_load(&s->cfg);
+        unsigned limit = cfg->per_ip_connections;
         *socket_context = CONN_CTX(slot1, limit && count > (int)limit);
+        /* Until its first request's headers are in, a connection has header_timeout:
+         * one that sends nothing, or bytes libmicrohttpd keeps waiting on (a request line
+         * starting with NUL reads as an empty line), is closed early. */
+        if (cfg->header_timeout < cfg->conn_timeout)
+            MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                      (unsigned int)cfg->header_timeout);
     } else {
         atomic_fetch_sub_explicit(&s->metrics.connections, 1, memory_order_relaxed);
         iptab_dec(s->iptab, CONN_SLOT(*socket_context));
@@ -218,6 +271,7 @@ static const char *reason(int status)
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
@@ -297,7 +351,8 @@ static enum MHD_Result send_reply(sd_server *s, struct MHD_Connection *conn, con
     }
     /* Refused for load: free the socket at once. Draining: let clients reconnect to the
      * next instance. */
-    if (atomic_load(&s->draining) || r->status == 429 || r->status == 503)
+    if (atomic_load(&s->draining) || r->status == 429 || r->status == 503 || r->status == 414 ||
+        r->status == 431)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
@@ -305,6 +360,28 @@ static enum MHD_Result send_reply(sd_server *s, struct MHD_Connection *conn, con
     q->bytes = len;
     q->done = sd_now();
     return ret;
+}
+
+/* Request size limits of our own, answered in the API's shape (JSON, or the page's HTML).
+ * libmicrohttpd answers 414/431 itself, with an HTML body, only when the request does not
+ * fit its per-connection memory (SD_CONN_MEMORY, far above these). */
+#define SD_MAX_TARGET (16 * 1024)
+#define SD_MAX_HEADERS (32 * 1024)
+#define SD_CONN_MEMORY (256 * 1024)
+
+static enum MHD_Result add_header_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
+static size_t headers_size(struct MHD_Connection *conn)
+{
+    size_t n = 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_len, &n);
+    return n;
 }
 
 static int header_has(struct MHD_Connection *conn, const char *header, const char *what)
@@ -338,6 +415,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    identify_client(s, conn, q);
     int readonly = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (readonly && !q->seen) {
         /* Answer GET at the second call, once the request is complete: a response queued
@@ -390,6 +468,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     q->route = route;
     int html = route == SD_ROUTE_PAGE || (route != SD_ROUTE_SEARCH && rq.want_html);
 
+    size_t target_len = strlen(q->uri), hlen = headers_size(conn);
+    if (target_len > SD_MAX_TARGET) {
+        sd_reply_error(&r, 414, html, "request target too long: %zu bytes, at most %d",
+                       target_len, SD_MAX_TARGET);
+        return send_reply(s, conn, q, &r);
+    }
+    if (hlen > SD_MAX_HEADERS) {
+        sd_reply_error(&r, 431, html, "request headers too large: %zu bytes, at most %d", hlen,
+                       SD_MAX_HEADERS);
+        return send_reply(s, conn, q, &r);
+    }
     if (!readonly) {
         sd_reply_error(&r, 405, html, "method %s not allowed: this server only reads (GET, HEAD)",
                        method);
@@ -403,11 +492,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         long conns = atomic_load_explicit(&s->metrics.connections, memory_order_relaxed);
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-        if (ci && CONN_OVER(ci->socket_context)) {
+        if (q->via_proxy ? q->over_limit : ci && CONN_OVER(ci->socket_context)) {
             atomic_fetch_add_explicit(&s->metrics.busy, 1, memory_order_relaxed);
-            sd_reply_error(&r, 429, html,
-                           "too many connections from your address (at most %u); retry "
-                           "shortly", rq.cfg->per_ip_connections);
+            if (q->via_proxy)
+                sd_reply_error(&r, 429, html,
+                               "too many requests in flight from your address (at most %u); "
+                               "retry shortly", rq.cfg->per_ip_connections);
+            else
+                sd_reply_error(&r, 429, html,
+                               "too many connections from your address (at most %u); retry "
+                               "shortly", rq.cfg->per_ip_connections);
             r.retry_after = 1;
             return send_reply(s, conn, q, &r);
         }
@@ -521,8 +615,9 @@ int sd_server_start(sd_server *s)
     s->max_connections = mhd_limit > 64 ? mhd_limit - 32 : mhd_limit;
     unsigned per_ip = cfg->per_ip_connections;
     /* MHD's own per-IP limit closes sockets silently: keep it well above ours, which
-     * answers 429. */
-    unsigned mhd_per_ip = per_ip ? per_ip * 2 + 8 : 0;
+     * answers 429. A trusted proxy carries every client's requests on its connections:
+     * then MHD may not cap an address at all (our limits apply per client). */
+    unsigned mhd_per_ip = per_ip && !cfg->trusted_proxies.n ? per_ip * 2 + 8 : 0;
 
     const char *def = "127.0.0.1:8080";
     size_t nl = cfg->listen.n ? cfg->listen.n : 1;
@@ -578,6 +673,7 @@ int sd_server_start(sd_server *s)
                 {MHD_OPTION_SOCK_ADDR, 0, &ss},
                 {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
                 {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->conn_timeout, NULL},
+                {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)SD_CONN_MEMORY, NULL},
                 {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)per_daemon_limit, NULL},
                 {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)mhd_per_ip, NULL},
                 {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s},
