@@ -126,6 +126,7 @@ test-asan: deps-test
 	@$(MAKE) --no-print-directory SAN=1 BUILD=build-asan BIN=bin-asan all \
 		$(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 	@BUILD=build-asan BIN=bin-asan CK_TIMEOUT_MULTIPLIER=20 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		FLOOD_REQUESTS=3000 RANDOM_REQUESTS=600 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
 unit: $(UNIT_BIN)
