@@ -16,8 +16,14 @@
 
 /* ---- writer ---------------------------------------------------------------------------- */
 
-/* The text value (GW_SLOT_TEXT) of (s, n), valid UTF-8 as the data's strings are. */
-static int set_text(gw_xdoc *out, const char *s, size_t n, gw_err *err)
+static unsigned part_slot(gw_stored_part_id part)
+{
+    return part == GW_PART_META ? GW_SLOT_META : part == GW_PART_CHROME ? GW_SLOT_CHROME
+                                                                         : GW_SLOT_TEXT;
+}
+
+/* The text value in slot of (s, n), valid UTF-8 as the data's strings are. */
+static int set_text(gw_xdoc *out, unsigned slot, const char *s, size_t n, gw_err *err)
 {
     gw_buf clean = {0};
     s = gw_utf8_sanitize(s, &n, &clean);
@@ -37,7 +43,7 @@ static int set_text(gw_xdoc *out, const char *s, size_t n, gw_err *err)
         free(v);
         return gw_err_set(err, GW_EINTERNAL, "cannot compress a text of %zu bytes", n);
     }
-    gw_xdoc_set_value(out, GW_SLOT_TEXT, v, TEXT_HEAD + (size_t)c);
+    gw_xdoc_set_value(out, slot, v, TEXT_HEAD + (size_t)c);
     free(v);
     return GW_OK;
 }
@@ -62,8 +68,13 @@ int gw_stored_write(gw_xdoc *out, const gw_doc *doc, const char *relpath, gw_err
     json_decref(o);
     if (!data)
         return gw_err_set(err, GW_EINTERNAL, "gw_stored_write: cannot serialize the data");
-    if (doc->text && doc->len) {
-        int r = set_text(out, doc->text, doc->len, err);
+    /* the three parts: body, metadata, chrome (an empty one is no value) */
+    const char *ps[3] = {doc->text, doc->meta_lines, doc->chrome};
+    size_t pl[3] = {doc->text ? doc->len : 0, doc->meta_lines ? strlen(doc->meta_lines) : 0,
+                    doc->chrome ? doc->chrome_len : 0};
+    for (int i = 0; i < 3; i++) {
+        if (!pl[i]) continue;
+        int r = set_text(out, part_slot((gw_stored_part_id)i), ps[i], pl[i], err);
         if (r != GW_OK) {
             free(data);
             return r;
@@ -135,15 +146,22 @@ int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err)
     out->encoding = gw_xstrdup(v.encoding);
     out->text = gw_xstrdup(""); /* in GW_SLOT_TEXT since layout 3: gw_stored_load */
     out->text_len = 0;
+    out->meta = gw_xstrdup("");
+    out->chrome = gw_xstrdup("");
     gw_stored_view_free(&v);
     return GW_OK;
 }
 
 int gw_stored_text(const gw_xdoc *doc, gw_buf *out, gw_err *err)
 {
+    return gw_stored_part(doc, GW_PART_BODY, out, err);
+}
+
+int gw_stored_part(const gw_xdoc *doc, gw_stored_part_id part, gw_buf *out, gw_err *err)
+{
     gw_buf_reset(out);
     size_t vl;
-    const char *v = doc ? gw_xdoc_value(doc, GW_SLOT_TEXT, &vl) : NULL;
+    const char *v = doc ? gw_xdoc_value(doc, part_slot(part), &vl) : NULL;
     if (!v || vl == 0) {
         gw_err_clear(err);
         return GW_OK;
@@ -186,7 +204,17 @@ int gw_stored_load(const gw_xdoc *doc, gw_stored *out, gw_err *err)
     }
     free(out->text);
     out->text = gw_buf_steal(&t, &out->text_len);
-    return GW_OK;
+    r = gw_stored_part(doc, GW_PART_META, &t, err);
+    if (r == GW_OK) {
+        out->meta = gw_buf_steal(&t, &out->meta_len);
+        r = gw_stored_part(doc, GW_PART_CHROME, &t, err);
+    }
+    if (r == GW_OK) out->chrome = gw_buf_steal(&t, &out->chrome_len);
+    if (r != GW_OK) {
+        gw_buf_free(&t);
+        gw_stored_free(out);
+    }
+    return r;
 }
 
 void gw_stored_free(gw_stored *s)
@@ -200,5 +228,7 @@ void gw_stored_free(gw_stored *s)
     free(s->docno);
     free(s->encoding);
     free(s->text);
+    free(s->meta);
+    free(s->chrome);
     memset(s, 0, sizeof *s);
 }
