@@ -33,8 +33,8 @@
  *   GW_SLOT_YEAR    "YYYY" (facet)
  *   GW_SLOT_TEXT    the cleaned original text (snippets are drawn on it), compressed
  *                   (gw_stored.h)
- *   GW_SLOT_META    the metadata lines, compressed the same way (verification, snippets)
- *   GW_SLOT_CHROME  the chrome lines, compressed the same way (verification, snippets)
+ *   GW_SLOT_PARTS   the metadata and chrome lines, compressed the same way (gw_stored.h;
+ *                   verification, snippets)
  * Data: a JSON object {"path","title","date","source","docno","encoding"} (gw_stored.h,
  * which writes and reads both; this header includes it).
  */
@@ -68,8 +68,7 @@ enum gw_slot {
     GW_SLOT_HASH = 5,
     GW_SLOT_YEAR = 6,
     GW_SLOT_TEXT = 7,
-    GW_SLOT_META = 8,
-    GW_SLOT_CHROME = 9
+    GW_SLOT_PARTS = 8
 };
 
 /* Title terms count this many times in the body space: a title hit outranks a passing

@@ -84,7 +84,7 @@ typedef struct gw_search_doc {
     int text_ok;
     gw_norm_text body;   /* text normalized (gw_norm_run(text, len, 0, ...)) */
     int body_ready;
-    /* the metadata and chrome parts (gw_stored_part), read and normalized by the verify
+    /* the metadata and chrome parts (gw_stored_parts), read and normalized by the verify
      * stage or, for a snippet, when the body holds no match */
     gw_buf part[2];
     gw_norm_text part_norm[2];

@@ -39,9 +39,8 @@ void gw_search_doc_read(gw_search_doc *d, const gw_xdoc *doc, size_t idx, int wi
 void gw_search_doc_parts(gw_search_doc *d, const gw_xdoc *doc)
 {
     if (d->parts_ready) return;
-    static const gw_stored_part_id ids[2] = {GW_PART_META, GW_PART_CHROME};
+    gw_stored_parts(doc, &d->part[0], &d->part[1], NULL); /* damaged: both read "" */
     for (int i = 0; i < 2; i++) {
-        if (gw_stored_part(doc, ids[i], &d->part[i], NULL) != GW_OK) gw_buf_reset(&d->part[i]);
         gw_norm_run(d->part[i].data ? d->part[i].data : "", d->part[i].len, 0,
                     &d->part_norm[i]);
     }

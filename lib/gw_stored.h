@@ -11,10 +11,12 @@
  *    Unset for an empty text. Xapian stores a value as it is (no zlib on top), and an LZ4
  *    block decompresses ~10x as fast as the zlib Xapian applies to document data: every
  *    hit of every page reads one.
- *  - Metadata and chrome (layout 4): the document's metadata lines and chrome lines
- *    (gw_doc.h), each line ending in '\n', in GW_SLOT_META and GW_SLOT_CHROME, in the
- *    text's format; unset when empty. Read only where a search needs them (verifying a
- *    candidate, a snippet when the body holds no match), never for every hit.
+ *  - Parts (layout 4): the document's metadata lines and chrome lines (gw_doc.h), each
+ *    line ending in '\n', in value slot GW_SLOT_PARTS: the metadata's length in bytes (4
+ *    bytes, little-endian), then the text's format ("L", length, block) over the metadata
+ *    and the chrome back to back. Unset when both are empty. One value for both: each
+ *    value is a lookup of its own, and both are read together. Read only where a search
+ *    needs them (verifying a candidate, a snippet when the body holds no match).
  * Bytes written by this module are readable by the readers of every build of the layout.
  *
  * Some conventions:
@@ -44,12 +46,12 @@ int gw_stored_write(gw_xdoc *out, const gw_doc *doc, const char *relpath, gw_err
 typedef struct gw_stored {
     char *path, *title, *date, *source, *docno, *encoding, *text;
     size_t text_len;
-    char *meta, *chrome;      /* the metadata and chrome parts (gw_stored_part) */
+    char *meta, *chrome;      /* the metadata and chrome parts (gw_stored_parts) */
     size_t meta_len, chrome_len;
 } gw_stored;
 
 /* All stored fields of doc: its data's, its text and its metadata and chrome
- * (gw_stored_part). GW_ECORRUPT when any is unreadable. */
+ * (gw_stored_parts). GW_ECORRUPT when any is unreadable. */
 int gw_stored_load(const gw_xdoc *doc, gw_stored *out, gw_err *err);
 /* The fields of a document's data alone (text stays "": it is not in the data). */
 int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err);
@@ -72,12 +74,9 @@ void gw_stored_view_free(gw_stored_view *v);
  * GW_ECORRUPT (out emptied) when the value is not a block of the announced length. */
 int gw_stored_text(const gw_xdoc *doc, gw_buf *out, gw_err *err);
 
-/* The parts of a document's text: the body (gw_stored_text), the metadata lines, the
- * chrome lines. */
-typedef enum gw_stored_part_id { GW_PART_BODY, GW_PART_META, GW_PART_CHROME } gw_stored_part_id;
-
-/* One part of doc's text into out, as gw_stored_text does for the body; a document of an
- * index without the part (or an empty part) reads "". */
-int gw_stored_part(const gw_xdoc *doc, gw_stored_part_id part, gw_buf *out, gw_err *err);
+/* The metadata and chrome parts of doc into meta and chrome (contents replaced, as
+ * gw_stored_text does; "" for a document without them, or of an index without them).
+ * GW_ECORRUPT (both emptied) when the value is damaged. */
+int gw_stored_parts(const gw_xdoc *doc, gw_buf *meta, gw_buf *chrome, gw_err *err);
 
 #endif

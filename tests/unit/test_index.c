@@ -329,12 +329,13 @@ START_TEST(test_parts)
     ck_assert_str_eq(st.chrome, CHROME);
     ck_assert_uint_eq(st.chrome_len, strlen(CHROME));
     gw_stored_free(&st);
-    gw_buf t = {0};
-    ck_assert_int_eq(gw_stored_part(x, GW_PART_CHROME, &t, &err), GW_OK);
-    ck_assert_str_eq(t.data, CHROME);
-    ck_assert_int_eq(gw_stored_part(x, GW_PART_META, &t, &err), GW_OK);
+    gw_buf t = {0}, u = {0};
+    ck_assert_int_eq(gw_stored_parts(x, &t, &u, &err), GW_OK);
     ck_assert_str_eq(t.data, META);
-    ck_assert_int_eq(gw_stored_part(x, GW_PART_BODY, &t, &err), GW_OK);
+    ck_assert_uint_eq(t.len, strlen(META));
+    ck_assert_str_eq(u.data, CHROME);
+    ck_assert_uint_eq(u.len, strlen(CHROME));
+    ck_assert_int_eq(gw_stored_text(x, &t, &err), GW_OK);
     ck_assert_str_eq(t.data, "第一篇正文讲发展");
     size_t n;
     const char *data = gw_xdoc_data(x, &n);
@@ -344,26 +345,56 @@ START_TEST(test_parts)
     /* a document without parts has no values for them, and reads them as "" */
     x = gw_db_get_doc(db, idb, &err);
     ck_assert_ptr_nonnull(x);
-    gw_xdoc_value(x, GW_SLOT_META, &n);
-    ck_assert_uint_eq(n, 0);
-    gw_xdoc_value(x, GW_SLOT_CHROME, &n);
+    gw_xdoc_value(x, GW_SLOT_PARTS, &n);
     ck_assert_uint_eq(n, 0);
     ck_assert_int_eq(gw_stored_load(x, &st, &err), GW_OK);
     ck_assert_str_eq(st.meta, "");
     ck_assert_str_eq(st.chrome, "");
     gw_stored_free(&st);
-    ck_assert_int_eq(gw_stored_part(x, GW_PART_CHROME, &t, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_parts(x, &t, &u, &err), GW_OK);
     ck_assert_uint_eq(t.len, 0);
-    gw_buf_free(&t);
+    ck_assert_uint_eq(u.len, 0);
     gw_xdoc_free(x);
 
-    /* a damaged part is an error, like a damaged text */
-    gw_xdoc *bad = gw_xdoc_new();
-    gw_xdoc_set_value(bad, GW_SLOT_META, "L\x10\0\0\0xx", 7);
-    ck_assert_int_eq(gw_stored_part(bad, GW_PART_META, &t, &err), GW_ECORRUPT);
-    ck_assert_int_eq(gw_stored_load(bad, &st, &err), GW_ECORRUPT);
+    /* only metadata, only chrome */
+    gw_doc m = make_doc("正文", "", "", "", "", "UTF-8");
+    m.meta_lines = (char *)META;
+    gw_xdoc *y = gw_xdoc_new();
+    ck_assert_int_eq(gw_index_build(&m, NULL, y, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_parts(y, &t, &u, &err), GW_OK);
+    ck_assert_str_eq(t.data, META);
+    ck_assert_uint_eq(u.len, 0);
+    gw_xdoc_free(y);
+    m.meta_lines = NULL;
+    m.chrome = (char *)CHROME;
+    m.chrome_len = strlen(CHROME);
+    y = gw_xdoc_new();
+    ck_assert_int_eq(gw_index_build(&m, NULL, y, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_parts(y, &t, &u, &err), GW_OK);
+    ck_assert_uint_eq(t.len, 0);
+    ck_assert_str_eq(u.data, CHROME);
+    gw_xdoc_free(y);
+
+    /* a damaged value is an error, like a damaged text: a bad block, a metadata length
+     * past the block's, no length at all */
+    static const struct {
+        const char *v;
+        size_t n;
+    } bad[] = {
+        {"\0\0\0\0L\x10\0\0\0xx", 11},
+        {"\x09\0\0\0L\x03\0\0\0\x30" "abc", 13},
+        {"\x01\0", 2},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        gw_xdoc *b = gw_xdoc_new();
+        gw_xdoc_set_value(b, GW_SLOT_PARTS, bad[i].v, bad[i].n);
+        ck_assert_msg(gw_stored_parts(b, &t, &u, &err) == GW_ECORRUPT, "bad value %zu", i);
+        ck_assert_uint_eq(t.len + u.len, 0);
+        ck_assert_int_eq(gw_stored_load(b, &st, &err), GW_ECORRUPT);
+        gw_xdoc_free(b);
+    }
     gw_buf_free(&t);
-    gw_xdoc_free(bad);
+    gw_buf_free(&u);
 }
 END_TEST
 
