@@ -828,6 +828,9 @@ def explain(misses, docs, qs, corpus, limit_docs=4000):
                 ce = show(itext, imap[ik], imap[ik + len(core) - 1] + 1)
             elif any(core in compress(m)[0] for m in ins.get("metadata_lines", []) if isinstance(m, str)):
                 ce = "(only in metadata_lines)"
+            elif any(core in compress(c.get("text", ""))[0] for c in ins.get("chrome_lines", [])
+                     if isinstance(c, dict)):
+                ce = "(only in chrome_lines)"
             else:
                 ce = "(not in the text --inspect shows, as typed)"
             if missing_here or not ctx_oracle:

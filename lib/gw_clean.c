@@ -1,13 +1,13 @@
 /* gw_clean.c: pinyin annotations, boilerplate and metadata lines, mojibake, repeated
- * titles, hard line wraps (see gw_clean.h).
+ * titles, hard line wraps (see gw_clean.h): the body, the metadata and the chrome.
  *
  * One pass over the lines; each line goes through, in order:
  *   1. pinyin annotations removed (gw_clean_pinyin);
  *   2. trimmed (ASCII white space, U+3000, NBSP and the other Unicode spaces); empty -> gone;
  *   3. line rules (the table below + the user's file) on the line's key: boilerplate lines
- *      are dropped, metadata lines go to result.meta;
- *   4. a garbled tail ending in a broken tag is cut (cut_garbled_tail); mojibake-only
- *      lines are dropped (is_mojibake);
+ *      go to result.chrome, metadata lines to result.meta;
+ *   4. a garbled tail ending in a broken tag is cut to result.chrome (cut_garbled_tail);
+ *      mojibake-only lines go to result.chrome (is_mojibake);
  *   5. repeated title lines dropped (only in the head of the document, see the loop);
  * and after the pass, hard line wraps are joined (see the comment above wrap_find).
  * Everything is linear in the input: the head is at most 20 lines, the wrap search is a
@@ -28,7 +28,7 @@
 /* Rules                                                                              */
 
 enum rule_action { R_DROP, R_META };
-enum rule_match { M_PREFIX, M_CONTAINS, M_SUFFIX, M_LINE, M_REGEX, M_BREADCRUMB };
+enum rule_match { M_PREFIX, M_CONTAINS, M_SUFFIX, M_LINE, M_REGEX, M_BREADCRUMB, M_LINK };
 
 struct rule {
     enum rule_action action;
@@ -56,6 +56,8 @@ struct builtin_rule {
 };
 
 /* THE built-in rule list, the one place where boilerplate and metadata lines are named.
+ * "Drop" rules no longer drop: the line goes to the chrome (searchable, ranked last); the
+ * name stays, it is the user file's word too.
  * Patterns are written as keys: no spaces, ':' for '：', '(' for '（' (see gw_clean.h).
  * Traditional and Simplified are both listed: the rules run before normalization.
  * A user extends this list in conf/boilerplate.rules (same kinds, same matching). */
@@ -109,16 +111,18 @@ static const struct builtin_rule builtin_rules[] = {
     {R_DROP, M_PREFIX, "主辦單位:", 0, NULL},
     {R_DROP, M_PREFIX, "技术支持:", 0, NULL},
     {R_DROP, M_PREFIX, "技術支持:", 0, NULL},
-    /* share / print / close links: "分享到：", "【打印本页】【关闭窗口】", "返回顶部" */
+    /* share / print / close links: "分享到：", "【打印本页】【关闭窗口】", "返回顶部". Link
+     * labels only in a line without sentence punctuation (M_LINK): "保存所有设置并关闭窗口。"
+     * is a sentence of a help text. */
     {R_DROP, M_PREFIX, "分享到", 0, NULL},
     {R_DROP, M_PREFIX, "分享至", 0, NULL},
-    {R_DROP, M_CONTAINS, "打印本页", 90, NULL},
-    {R_DROP, M_CONTAINS, "打印本頁", 90, NULL},
-    {R_DROP, M_CONTAINS, "关闭窗口", 90, NULL},
-    {R_DROP, M_CONTAINS, "關閉窗口", 90, NULL},
-    {R_DROP, M_CONTAINS, "【打印】", 90, NULL},
-    {R_DROP, M_CONTAINS, "【关闭】", 90, NULL},
-    {R_DROP, M_CONTAINS, "【關閉】", 90, NULL},
+    {R_DROP, M_LINK, "打印本页", 90, NULL},
+    {R_DROP, M_LINK, "打印本頁", 90, NULL},
+    {R_DROP, M_LINK, "关闭窗口", 90, NULL},
+    {R_DROP, M_LINK, "關閉窗口", 90, NULL},
+    {R_DROP, M_LINK, "【打印】", 90, NULL},
+    {R_DROP, M_LINK, "【关闭】", 90, NULL},
+    {R_DROP, M_LINK, "【關閉】", 90, NULL},
     {R_DROP, M_CONTAINS, "扫一扫", 90, NULL},
     {R_DROP, M_CONTAINS, "掃一掃", 90, NULL},
     {R_DROP, M_LINE, "打印", 0, NULL},
@@ -404,6 +408,17 @@ static int is_sentence_punct(uint32_t cp)
            cp == 0x3001 || cp == ',' || cp == ';' || cp == '!' || cp == 0xFF0E;
 }
 
+static int has_sentence_punct(const char *key, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += next_cp(key + i, len - i, &cp);
+        if (is_sentence_punct(cp)) return 1;
+    }
+    return 0;
+}
+
 /* A breadcrumb: at most 120 bytes, at least one '>', no sentence punctuation, every part
  * between '>' at most 36 bytes (12 Han) and not all parts empty, no digit next to a '>'
  * ("温度>30℃" is a comparison), no colon ("结论：甲>乙"; "当前位置：首页 > 新闻" is caught
@@ -445,6 +460,8 @@ static int rule_matches(const struct rule *r, const char *key, size_t klen)
         return klen == r->plen && memcmp(key, r->pat, r->plen) == 0;
     case M_CONTAINS:
         return memmem(key, klen, r->pat, r->plen) != NULL;
+    case M_LINK:
+        return memmem(key, klen, r->pat, r->plen) != NULL && !has_sentence_punct(key, klen);
     case M_BREADCRUMB:
         return is_breadcrumb(key, klen);
     case M_REGEX:
@@ -1019,6 +1036,8 @@ typedef struct clean_run {
     const gw_clean_rules *rules;
     gw_buf work;        /* the kept lines back to back (ls[] says where each is) */
     gw_buf meta;        /* the metadata lines, each ending in '\n' */
+    gw_buf chrome;      /* the chrome lines, each ending in '\n' */
+    gw_buf kinds;       /* one gw_chrome_kind per chrome line */
     gw_buf line, key;   /* scratch: the line without annotations, its key */
     gw_buf headkeys;    /* keys of the lines kept in the head, '\n'-separated */
     struct kline *ls;
@@ -1114,9 +1133,17 @@ static void keep_line(clean_run *cr, const char *l, size_t llen, const struct li
     gw_buf_append(&cr->work, l, llen);
 }
 
+/* Appends l[0..llen) (trimmed, non-empty) to the chrome as a line of kind k. */
+static void to_chrome(clean_run *cr, const char *l, size_t llen, gw_chrome_kind k)
+{
+    gw_buf_append(&cr->chrome, l, llen);
+    gw_buf_putc(&cr->chrome, '\n');
+    gw_buf_putc(&cr->kinds, (char)k);
+}
+
 /* One line of the input: annotations out, then trimmed, matched against the rules
- * (dropped or moved to the metadata), cut of a garbled tail, dropped if mojibake or a
- * repeated title, else kept. */
+ * (moved to the chrome or the metadata), cut of a garbled tail (to the chrome), moved to
+ * the chrome if mojibake, dropped if a repeated title, else kept. */
 static void clean_line(clean_run *cr, const char *raw, size_t rlen)
 {
     gw_buf_reset(&cr->line);
@@ -1135,6 +1162,7 @@ static void clean_line(clean_run *cr, const char *raw, size_t rlen)
         action = rule_action(cr->rules, &cr->key);
     }
     if (action == R_DROP) {
+        to_chrome(cr, l, llen, GW_CHROME_BOILERPLATE);
         cr->st.boilerplate++;
         return;
     }
@@ -1147,7 +1175,11 @@ static void clean_line(clean_run *cr, const char *raw, size_t rlen)
     size_t cut = cut_garbled_tail(l, llen);
     if (cut != llen) {
         cr->st.mojibake_tails++;
+        /* the tail stays searchable: "?shù)牧…" keeps its shù (a reader sees it) */
+        size_t tl = llen - cut;
         int dummy;
+        const char *t = trim_line(l + cut, &tl, &dummy);
+        if (tl) to_chrome(cr, t, tl, GW_CHROME_TAIL);
         llen = cut;
         l = trim_line(l, &llen, &dummy);
         if (llen == 0) return;
@@ -1156,6 +1188,7 @@ static void clean_line(clean_run *cr, const char *raw, size_t rlen)
     struct line_scan sc;
     scan_line(l, llen, &sc);
     if (is_mojibake(&sc)) {
+        to_chrome(cr, l, llen, GW_CHROME_MOJIBAKE);
         cr->st.mojibake++;
         return;
     }
@@ -1214,9 +1247,12 @@ int gw_clean_run(const gw_clean_rules *rules, const char *text, size_t len,
     join_lines(&cr, &body);
     nul_to_space(&body);
     nul_to_space(&cr.meta);
+    nul_to_space(&cr.chrome);
 
     out->text = gw_buf_steal(&body, &out->len);
     out->meta = gw_buf_steal(&cr.meta, &out->meta_len);
+    out->chrome = gw_buf_steal(&cr.chrome, &out->chrome_len);
+    out->chrome_kinds = gw_buf_steal(&cr.kinds, NULL);
     out->stats = cr.st;
     free(cr.ls);
     gw_buf_free(&cr.work);
@@ -1231,6 +1267,8 @@ void gw_clean_result_free(gw_clean_result *res)
     if (!res) return;
     free(res->text);
     free(res->meta);
-    res->text = res->meta = NULL;
-    res->len = res->meta_len = 0;
+    free(res->chrome);
+    free(res->chrome_kinds);
+    res->text = res->meta = res->chrome = res->chrome_kinds = NULL;
+    res->len = res->meta_len = res->chrome_len = 0;
 }

@@ -1,23 +1,28 @@
 /* gw_clean.h: decoded UTF-8 text -> the text a reader should see (DESIGN.md §2.2).
  *
- * What it removes, in this order, counting each kind:
- *  - pinyin annotations left by converters: a Han character, then "(" or "（", 1-7 Latin
+ * Nothing a reader sees is lost but converter annotations and repeated titles: a line is
+ * either the BODY (what snippets, the facets and
+ * the near-duplicate key use), METADATA or CHROME (both still indexed and searchable, ranked
+ * below the body: docs/text-pipeline.md lists every rule). In this order, each line:
+ *  - pinyin annotations left by converters are removed (the only text dropped outright,
+ *    together with repeated title lines): a Han character, then "(" or "（", 1-7 Latin
  *    letters with at least one tone mark, then ")" or "）": 發(fā)展 -> 發展;
- *  - boilerplate lines (當前位置:…, 版權聲明…, 文字縮放, 站內搜索, share/print links, …)
- *    by a rule list: built-in rules (documented in gw_clean.c, one place) plus the user's
- *    file (conf/boilerplate.rules, format documented there);
- *  - mojibake-only lines (U+FFFD, Latin-1 soup, improbable characters: a line that is
- *    half common Han characters is never dropped), and a garbled tail ending in a broken
- *    tag ("擔當?shù)牧…?/P>" -> "擔當");
- *  - repeated title lines: in the head of the document (up to the first line of 60+
- *    characters, at most 20 lines), a line equal to one already kept (seed 003 has its
- *    title four times);
+ *  - boilerplate lines (當前位置:…, 版權聲明…, 文字縮放, share/print links, …) go to the
+ *    chrome, by a rule list: built-in rules (documented in gw_clean.c, one place) plus the
+ *    user's file (conf/boilerplate.rules, format documented there);
+ *  - metadata lines (來源:…, (新聞來源:…), 本版文图由 … 提供) go to the metadata, which
+ *    gw_meta reads (source, date) and the index searches;
+ *  - a garbled tail ending in a broken tag is cut from the line and goes to the chrome
+ *    ("擔當?shù)牧…?/P>" -> body "擔當", chrome "?shù)牧…?/P>"); a mojibake-only line
+ *    (U+FFFD, Latin-1 soup, improbable characters: a line that is half common Han
+ *    characters never is) goes to the chrome;
+ *  - repeated title lines are dropped: in the head of the document (up to the first line
+ *    of 60+ characters, at most 20 lines), a line equal to one already kept (seed 003 has
+ *    its title four times; the kept copy holds the same text);
  *  - hard line wraps are joined, only in a text whose lines ending inside a sentence share
  *    one width (rule in gw_clean.c above wrap_find, docs/text-pipeline.md): short lines,
  *    headings, captions, list items and indented lines are never joined; Han next to a
  *    digit or Latin word is joined without a space, two Latin letters/digits never.
- * Metadata lines (來源:…, (新聞來源:…), 本版文图由 … 提供) are NOT the body either: they
- * are handed to gw_meta, and kept out of the body text.
  *
  * Rules (the line rules in gw_clean.c and the user's file) match a line's KEY: the line
  * trimmed, with every white space removed (ASCII, U+3000, NBSP, ...) and the full-width
@@ -41,12 +46,12 @@
 
 typedef struct gw_clean_stats {
     size_t pinyin;          /* annotations removed */
-    size_t boilerplate;     /* boilerplate lines removed */
+    size_t boilerplate;     /* boilerplate lines moved to the chrome */
     size_t metadata;        /* metadata lines moved out of the body */
-    size_t mojibake;        /* mojibake-only lines dropped */
+    size_t mojibake;        /* mojibake-only lines moved to the chrome */
     size_t repeated_title;  /* repeated title lines collapsed */
     size_t joined_wraps;    /* line wraps joined */
-    size_t mojibake_tails;  /* garbled line tails cut ("?shù)牧己眯蜗蟆?/P>") */
+    size_t mojibake_tails;  /* garbled line tails cut to the chrome ("?shù)牧…?/P>") */
 } gw_clean_stats;
 
 typedef struct gw_clean_rules gw_clean_rules;
@@ -60,6 +65,13 @@ void gw_clean_rules_free(gw_clean_rules *rules);
 /* Number of rules (built-in + user), for diagnostics. */
 size_t gw_clean_rules_count(const gw_clean_rules *rules);
 
+/* Why a line of the chrome is not body text (one byte per line, printable for --inspect). */
+typedef enum gw_chrome_kind {
+    GW_CHROME_BOILERPLATE = 'b', /* a boilerplate rule matched the line */
+    GW_CHROME_MOJIBAKE = 'm',    /* a mojibake-only line */
+    GW_CHROME_TAIL = 't'         /* a garbled tail cut from a body line */
+} gw_chrome_kind;
+
 typedef struct gw_clean_result {
     char *text;       /* the body: non-empty trimmed lines separated by '\n' (no trailing
                          '\n'), NUL-terminated; "" when nothing is left */
@@ -67,6 +79,10 @@ typedef struct gw_clean_result {
     char *meta;       /* the metadata lines taken out of the body, trimmed, in document
                          order, each followed by '\n'; "" when none (input to gw_meta) */
     size_t meta_len;
+    char *chrome;     /* the chrome: boilerplate lines, mojibake lines and garbled tails,
+                         trimmed, in document order, each followed by '\n'; "" when none */
+    size_t chrome_len;
+    char *chrome_kinds; /* one gw_chrome_kind byte per line of chrome, NUL-terminated */
     gw_clean_stats stats;
 } gw_clean_result;
 

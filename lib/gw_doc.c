@@ -76,6 +76,9 @@ int gw_doc_parse(const char *bytes, size_t len, const char *name, const gw_clean
     out->text = cr.text;
     out->len = cr.len;
     out->meta_lines = cr.meta;
+    out->chrome = cr.chrome;
+    out->chrome_len = cr.chrome_len;
+    out->chrome_kinds = cr.chrome_kinds;
     out->title = m.title;
     out->date = m.date;
     out->source = m.source;
@@ -94,7 +97,44 @@ void gw_doc_free(gw_doc *d)
     free(d->source);
     free(d->docno);
     free(d->meta_lines);
+    free(d->chrome);
+    free(d->chrome_kinds);
     memset(d, 0, sizeof *d);
+}
+
+static const char *chrome_kind_name(char k)
+{
+    switch (k) {
+    case GW_CHROME_BOILERPLATE: return "boilerplate";
+    case GW_CHROME_MOJIBAKE: return "mojibake";
+    case GW_CHROME_TAIL: return "garbled_tail";
+    default: return "chrome";
+    }
+}
+
+/* The '\n'-ended lines of s as a JSON array: strings, or {kind, text} objects when kinds
+ * is given (one byte per line). */
+static json_t *lines_json(const char *s, const char *kinds)
+{
+    json_t *a = json_array();
+    size_t i = 0;
+    s = s ? s : "";
+    while (*s) {
+        const char *e = strchr(s, '\n');
+        size_t l = e ? (size_t)(e - s) : strlen(s);
+        if (l && kinds) {
+            json_t *o = json_object();
+            char k = kinds[i] ? kinds[i] : 0;
+            json_object_set_new(o, "kind", gw_json_str(chrome_kind_name(k)));
+            json_object_set_new(o, "text", gw_json_strn(s, l));
+            json_array_append_new(a, o);
+        } else if (l) {
+            json_array_append_new(a, gw_json_strn(s, l));
+        }
+        if (kinds && kinds[i]) i++;
+        s += l + (e ? 1 : 0);
+    }
+    return a;
 }
 
 char *gw_doc_to_json(const gw_doc *d, const char *path)
@@ -119,15 +159,9 @@ char *gw_doc_to_json(const gw_doc *d, const char *path)
     json_object_set_new(r, "repeated_title", json_integer((json_int_t)s->repeated_title));
     json_object_set_new(r, "joined_wraps", json_integer((json_int_t)s->joined_wraps));
     json_object_set_new(o, "removed", r);
-    json_t *ml = json_array();
-    const char *m = d->meta_lines ? d->meta_lines : "";
-    while (*m) {
-        const char *e = strchr(m, '\n');
-        size_t l = e ? (size_t)(e - m) : strlen(m);
-        if (l) json_array_append_new(ml, gw_json_strn(m, l));
-        m += l + (e ? 1 : 0);
-    }
-    json_object_set_new(o, "metadata_lines", ml);
+    json_object_set_new(o, "metadata_lines", lines_json(d->meta_lines, NULL));
+    json_object_set_new(o, "chrome_lines",
+                        lines_json(d->chrome, d->chrome_kinds ? d->chrome_kinds : ""));
     json_object_set_new(o, "bytes", json_integer((json_int_t)d->len));
     json_object_set_new(o, "text", gw_json_strn(d->text, d->text ? d->len : 0));
     char *out = gw_json_dump(o, GW_JSON_PRETTY);

@@ -6,7 +6,9 @@
  *
  * `text` is the cleaned ORIGINAL text: what the reader sees, stored in the index and used
  * for snippets. Normalization (gw_norm) runs on it afterwards, and every normalized code
- * point points back into it.
+ * point points back into it. The lines gw_clean took out of it are kept as two more
+ * parts, indexed and stored too (gw_index.h): `meta_lines` (metadata) and `chrome` (page
+ * chrome: boilerplate, mojibake lines, garbled tails).
  *
  * Thread-safety: gw_doc_parse is reentrant once gw_clean_rules are built; a rules object
  * may be shared between threads (read-only). */
@@ -35,7 +37,11 @@ typedef struct gw_doc {
     char *docno;         /* document number as written ("国发〔2023〕5号"), or "" */
     gw_doc_stats stats;
     char *meta_lines;    /* the metadata lines gw_clean took out of the body, each ending
-                            in '\n' ("" when none): shown by --inspect */
+                            in '\n' ("" when none; NULL reads as "") */
+    char *chrome;        /* the chrome lines, each ending in '\n' ("" when none; NULL reads
+                            as ""), in document order */
+    size_t chrome_len;
+    char *chrome_kinds;  /* a gw_chrome_kind per chrome line (gw_clean.h); may be NULL */
 } gw_doc;
 
 /* Runs the whole pipeline on bytes[0..len). Memory: about 4 times len at the peak (the
@@ -54,8 +60,11 @@ void gw_doc_free(gw_doc *d);
  * (NULL only if d is NULL), indented for people (gw_json_dump, GW_JSON_PRETTY: invalid
  * UTF-8 in a string becomes U+FFFD). path may be NULL (then null). Keys, in this order: path, encoding,
  * replacements, is_html, title, date, source, docno, removed {pinyin, boilerplate,
- * metadata, mojibake, mojibake_tails, repeated_title, joined_wraps}, metadata_lines
- * (array of strings), bytes (of text), text. */
+ * metadata, mojibake, mojibake_tails, repeated_title, joined_wraps} (counts; only pinyin
+ * and repeated_title are gone from the index, the other lines are demoted to a part),
+ * metadata_lines (array of strings: the metadata part), chrome_lines (array of
+ * {"kind": "boilerplate"|"mojibake"|"garbled_tail", "text"}: the chrome part, in
+ * document order), bytes (of text), text (the body part). */
 char *gw_doc_to_json(const gw_doc *d, const char *path);
 
 #endif

@@ -200,8 +200,17 @@ int gw_index_build(const gw_doc *doc, const gw_file_info *fi, gw_xdoc *out, gw_e
 
     const char *title = str_or_empty(doc->title);
     gw_norm_run(title, strlen(title), 0, &nt);
-    add_text(out, &uni, &nt, "", GW_INDEX_TITLE_WDF, pos + 1);
+    pos = add_text(out, &uni, &nt, "", GW_INDEX_TITLE_WDF, pos + 1);
     add_text(out, &uni, &nt, GW_PREFIX_TITLE, 1, 1);
+
+    /* Metadata, then chrome, each after a gap: every line a reader sees is findable, with
+     * wdf 0 so that a match only there weighs nothing (ranks after body matches) and the
+     * body's length, which BM25 normalizes by, stays the body's. */
+    const char *meta = str_or_empty(doc->meta_lines);
+    gw_norm_run(meta, strlen(meta), 0, &nt);
+    pos = add_text(out, &uni, &nt, "", 0, pos + 1);
+    gw_norm_run(str_or_empty(doc->chrome), doc->chrome ? doc->chrome_len : 0, 0, &nt);
+    add_text(out, &uni, &nt, "", 0, pos + 1);
 
     const char *source = str_or_empty(doc->source);
     gw_norm_run(source, strlen(source), 0, &nt);

@@ -6,7 +6,10 @@
  *           unigrams without (EDGE unigrams with), words with positions; body positions
  *           start at 1. Title tokens are added to the body space too, with a wdf boost
  *           (GW_INDEX_TITLE_WDF), at positions after the body's and a gap (no phrase runs
- *           from the body into the title).
+ *           from the body into the title). Then, each after a gap, the metadata lines and
+ *           the chrome lines (gw_doc's meta_lines, chrome) with wdf 0: a plain query finds
+ *           them, but they weigh nothing and add nothing to the document length, so a
+ *           match only there ranks after every match in the body or title.
  *   S       title text, same tokenization, own position space (title:…)
  *   XS      source text, same tokenization, own positions (source:…)
  *   XD      document number, same tokenization, own positions (docno:…)
@@ -33,6 +36,8 @@
  *   GW_SLOT_YEAR    "YYYY" (facet)
  *   GW_SLOT_TEXT    the cleaned original text (snippets are drawn on it), compressed
  *                   (gw_stored.h)
+ *   GW_SLOT_PARTS   the metadata and chrome lines, compressed the same way (gw_stored.h;
+ *                   verification, snippets)
  * Data: a JSON object {"path","title","date","source","docno","encoding"} (gw_stored.h,
  * which writes and reads both; this header includes it).
  */
@@ -66,7 +71,8 @@ enum gw_slot {
     GW_SLOT_SIZE = 4,
     GW_SLOT_HASH = 5,
     GW_SLOT_YEAR = 6,
-    GW_SLOT_TEXT = 7
+    GW_SLOT_TEXT = 7,
+    GW_SLOT_PARTS = 8
 };
 
 /* Title terms count this many times in the body space: a title hit outranks a passing

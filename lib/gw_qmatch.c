@@ -61,7 +61,9 @@ static int eval_text(const gw_qnode *n, const gw_query_doc *d)
     case GW_QF_TITLE: return in_text(n, d->title);
     case GW_QF_SOURCE: return in_text(n, d->source);
     case GW_QF_DOCNO: return in_text(n, d->docno);
-    default: return in_text(n, d->body) || in_text(n, d->title);
+    default:
+        return in_text(n, d->body) || in_text(n, d->title) || in_text(n, d->meta) ||
+               in_text(n, d->chrome);
     }
 }
 

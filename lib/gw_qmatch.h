@@ -26,10 +26,12 @@ int gw_query_needs_verify(const gw_query *q);
 typedef struct gw_query_doc {
     const gw_norm_text *body, *title, *source, *docno; /* NULL = empty */
     const char *date;       /* "YYYYMMDD" or "" */
+    const gw_norm_text *meta, *chrome; /* the metadata and chrome lines; NULL = empty */
 } gw_query_doc;
 
 /* Evaluates the whole query exactly on one document: 1 matches, 0 not. A phrase in the
- * text (body) field also matches in the title. */
+ * text (body) field also matches in the title, the metadata or the chrome (each on its
+ * own: a phrase never runs from one into another). */
 int gw_query_verify(const gw_query *q, const gw_query_doc *d);
 
 /* The positive phrases of the query (for highlighting): n patterns of normalized code

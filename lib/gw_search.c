@@ -170,6 +170,15 @@ void gw_results_free(gw_results *r)
     free(r);
 }
 
+const char *gw_snippet_from_name(gw_snippet_from f)
+{
+    switch (f) {
+    case GW_SNIPPET_FROM_META: return "metadata";
+    case GW_SNIPPET_FROM_CHROME: return "chrome";
+    default: return "body";
+    }
+}
+
 /* ---- page: the hits ----------------------------------------------------------------------------- */
 
 /* The query's patterns that apply to the body text: what snippets highlight. */
@@ -218,10 +227,27 @@ static void fill_hit(gw_hit *h, const gw_xdoc *x, gw_search_doc *d, const body_p
     size_t tl = d->text_ok ? d->text.len : 0;
     gw_span *spans = NULL;
     size_t ns = 0;
+    h->snippet_from = GW_SNIPPET_FROM_BODY;
     if (bp->n && tl) {
         if (!d->body_ready) gw_norm_run(text, tl, 0, &d->body);
         d->body_ready = 1;
         ns = gw_snippet_find(&d->body, bp->p, bp->l, bp->n, MAX_MATCHES, &spans);
+    }
+    /* No match in the body: the document matched in its metadata or chrome lines (or
+     * only in the title); the snippet shows the first of those parts that holds one. */
+    if (bp->n && ns == 0) {
+        gw_search_doc_parts(d, x);
+        for (int i = 0; i < 2 && ns == 0; i++) {
+            if (!d->part[i].len) continue;
+            free(spans);
+            spans = NULL;
+            ns = gw_snippet_find(&d->part_norm[i], bp->p, bp->l, bp->n, MAX_MATCHES, &spans);
+            if (ns) {
+                text = d->part[i].data;
+                tl = d->part[i].len;
+                h->snippet_from = i == 0 ? GW_SNIPPET_FROM_META : GW_SNIPPET_FROM_CHROME;
+            }
+        }
     }
     gw_snippet sn;
     gw_snippet_make(text, tl, spans, ns, chars, &sn);
@@ -496,6 +522,7 @@ char *gw_results_to_json(const gw_results *r)
         json_object_set_new(sn, "marks_utf16",
                             marks_json(h->snippet_text, h->marks, h->n_marks, 1));
         json_object_set_new(j, "snippet", sn);
+        json_object_set_new(j, "snippet_from", json_string(gw_snippet_from_name(h->snippet_from)));
         json_object_set_new(j, "similar", json_integer(h->similar));
         json_object_set_new(j, "dupkey", gw_json_str(h->dupkey));
         json_array_append_new(hits, j);

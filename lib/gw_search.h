@@ -100,6 +100,17 @@ typedef struct gw_search_req {
 #define GW_SEARCH_REQ_INIT {NULL, 0, 10, GW_SORT_RELEVANCE, NULL, 0, NULL, NULL, 1, 0, 1, 0, \
                             0, 0, 0}
 
+/* The part of a document a snippet is drawn on: the body when it holds a match (or no
+ * query asks for one), else the metadata lines, else the chrome lines (gw_doc.h). */
+typedef enum gw_snippet_from {
+    GW_SNIPPET_FROM_BODY = 0,
+    GW_SNIPPET_FROM_META,
+    GW_SNIPPET_FROM_CHROME
+} gw_snippet_from;
+
+/* "body", "metadata", "chrome": the JSON API's words. */
+const char *gw_snippet_from_name(gw_snippet_from f);
+
 typedef struct gw_hit {
     gw_docid id;              /* Xapian docid (stable until the next rebuild) */
     char *path;               /* relative path: the stable id */
@@ -114,6 +125,7 @@ typedef struct gw_hit {
     unsigned similar;         /* number of near-duplicates collapsed into this hit (exact
                                  when the total is, else Xapian's lower bound) */
     char *dupkey;             /* its near-duplicate key ("" if none) */
+    gw_snippet_from snippet_from; /* the part the snippet was drawn on */
 } gw_hit;
 
 typedef struct gw_facet {

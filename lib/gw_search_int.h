@@ -90,10 +90,18 @@ typedef struct gw_search_doc {
     int text_ok;
     gw_norm_text body;   /* text normalized (gw_norm_run(text, len, 0, ...)) */
     int body_ready;
+    /* the metadata and chrome parts (gw_stored_parts), read and normalized by the verify
+     * stage or, for a snippet, when the body holds no match */
+    gw_buf part[2];
+    gw_norm_text part_norm[2];
+    int parts_ready;
 } gw_search_doc;
 
 /* Reads doc's data into d and, when with_text, its text. d->idx = idx. */
 void gw_search_doc_read(gw_search_doc *d, const gw_xdoc *doc, size_t idx, int with_text);
+/* Reads and normalizes doc's metadata and chrome into d (once: parts_ready); an
+ * unreadable part reads as empty. */
+void gw_search_doc_parts(gw_search_doc *d, const gw_xdoc *doc);
 void gw_search_doc_free(gw_search_doc *d);
 
 /* ---- verify, collapse, facets -------------------------------------------------------------- */

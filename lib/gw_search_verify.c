@@ -30,9 +30,21 @@ void gw_search_doc_read(gw_search_doc *d, const gw_xdoc *doc, size_t idx, int wi
     d->idx = idx;
     d->data_ok = gw_stored_read(&d->sv, data, dl, NULL) == GW_OK;
     d->body_ready = 0;
+    d->parts_ready = 0;
     d->text_ok = 0;
     gw_buf_reset(&d->text);
     if (with_text) d->text_ok = gw_stored_text(doc, &d->text, NULL) == GW_OK;
+}
+
+void gw_search_doc_parts(gw_search_doc *d, const gw_xdoc *doc)
+{
+    if (d->parts_ready) return;
+    gw_stored_parts(doc, &d->part[0], &d->part[1], NULL); /* damaged: both read "" */
+    for (int i = 0; i < 2; i++) {
+        gw_norm_run(d->part[i].data ? d->part[i].data : "", d->part[i].len, 0,
+                    &d->part_norm[i]);
+    }
+    d->parts_ready = 1;
 }
 
 void gw_search_doc_free(gw_search_doc *d)
@@ -40,6 +52,10 @@ void gw_search_doc_free(gw_search_doc *d)
     gw_stored_view_free(&d->sv);
     gw_buf_free(&d->text);
     gw_norm_text_free(&d->body);
+    for (int i = 0; i < 2; i++) {
+        gw_buf_free(&d->part[i]);
+        gw_norm_text_free(&d->part_norm[i]);
+    }
     memset(d, 0, sizeof *d);
 }
 
@@ -70,7 +86,9 @@ static int verify_doc(const gw_query *gq, const gw_xdoc *doc, size_t idx, gw_sea
         memcpy(date, v, 8);
         date[8] = 0;
     }
-    gw_query_doc qd = {&d->body, &fn->title, &fn->source, &fn->docno, date};
+    gw_search_doc_parts(d, doc); /* a plain phrase also matches in these */
+    gw_query_doc qd = {&d->body, &fn->title, &fn->source, &fn->docno, date,
+                       &d->part_norm[0], &d->part_norm[1]};
     return gw_query_verify(gq, &qd);
 }
 

@@ -11,7 +11,13 @@
  *    Unset for an empty text. Xapian stores a value as it is (no zlib on top), and an LZ4
  *    block decompresses ~10x as fast as the zlib Xapian applies to document data: every
  *    hit of every page reads one.
- * Bytes written by this module are readable by the readers of every build of layout 3.
+ *  - Parts (layout 4): the document's metadata lines and chrome lines (gw_doc.h), each
+ *    line ending in '\n', in value slot GW_SLOT_PARTS: the metadata's length in bytes (4
+ *    bytes, little-endian), then the text's format ("L", length, block) over the metadata
+ *    and the chrome back to back. Unset when both are empty. One value for both: each
+ *    value is a lookup of its own, and both are read together. Read only where a search
+ *    needs them (verifying a candidate, a snippet when the body holds no match).
+ * Bytes written by this module are readable by the readers of every build of the layout.
  *
  * Some conventions:
  *  1. gw_stored owns its strings (gw_stored_free); gw_stored_view borrows them from the
@@ -30,9 +36,9 @@
 
 #include <stddef.h>
 
-/* Writes doc's data (relpath as "path"; NULL: "") and its text value into out. GW_EINVAL
- * when the text is too long for one LZ4 block (2 GB), GW_EINTERNAL when it cannot be
- * compressed; out then has neither. */
+/* Writes doc's data (relpath as "path"; NULL: "") and its text, metadata and chrome
+ * values into out. GW_EINVAL when a text is too long for one LZ4 block (2 GB),
+ * GW_EINTERNAL when it cannot be compressed; out then has no data. */
 int gw_stored_write(gw_xdoc *out, const gw_doc *doc, const char *relpath, gw_err *err);
 
 /* The stored fields of a document. All strings are owned by the struct (free with
@@ -40,10 +46,12 @@ int gw_stored_write(gw_xdoc *out, const gw_doc *doc, const char *relpath, gw_err
 typedef struct gw_stored {
     char *path, *title, *date, *source, *docno, *encoding, *text;
     size_t text_len;
+    char *meta, *chrome;      /* the metadata and chrome parts (gw_stored_parts) */
+    size_t meta_len, chrome_len;
 } gw_stored;
 
-/* All stored fields of doc: its data's and its text (gw_stored_text). GW_ECORRUPT when
- * either is unreadable. */
+/* All stored fields of doc: its data's, its text and its metadata and chrome
+ * (gw_stored_parts). GW_ECORRUPT when any is unreadable. */
 int gw_stored_load(const gw_xdoc *doc, gw_stored *out, gw_err *err);
 /* The fields of a document's data alone (text stays "": it is not in the data). */
 int gw_stored_parse(const char *data, size_t len, gw_stored *out, gw_err *err);
@@ -65,5 +73,10 @@ void gw_stored_view_free(gw_stored_view *v);
  * NUL-terminated unless the text is empty and out was never used; out->len its length).
  * GW_ECORRUPT (out emptied) when the value is not a block of the announced length. */
 int gw_stored_text(const gw_xdoc *doc, gw_buf *out, gw_err *err);
+
+/* The metadata and chrome parts of doc into meta and chrome (contents replaced, as
+ * gw_stored_text does; "" for a document without them, or of an index without them).
+ * GW_ECORRUPT (both emptied) when the value is damaged. */
+int gw_stored_parts(const gw_xdoc *doc, gw_buf *meta, gw_buf *chrome, gw_err *err);
 
 #endif

@@ -167,6 +167,14 @@ static int check_doc(fuzz_why *w, const gw_doc *d)
         check_str(w, "date", d->date) || check_str(w, "source", d->source) ||
         check_str(w, "docno", d->docno) || check_str(w, "metadata lines", d->meta_lines))
         return -1;
+    /* the chrome: NUL-terminated at its length, valid UTF-8, one kind per line */
+    REQUIRE(w, d->chrome != NULL && d->chrome[d->chrome_len] == '\0' && d->chrome_kinds,
+            "the chrome is NULL or not NUL-terminated at chrome_len %zu", d->chrome_len);
+    if (check_utf8(w, "chrome", d->chrome, d->chrome_len)) return -1;
+    size_t lines = 0;
+    for (size_t i = 0; i < d->chrome_len; i++) lines += d->chrome[i] == '\n';
+    REQUIRE(w, strlen(d->chrome_kinds) == lines && strspn(d->chrome_kinds, "bmt") == lines,
+            "%zu chrome lines, kinds \"%s\"", lines, d->chrome_kinds);
     const char *t = d->date;
     size_t tl = strlen(t);
     REQUIRE(w,

@@ -425,6 +425,53 @@ END_TEST
 
 /* ---- 4. the real seeds ---- */
 
+/* ---- demoted lines: every line not in the body is in the metadata or the chrome ---- */
+
+START_TEST(demoted_lines)
+{
+    static const char *in =
+        "當前位置:文範網 > 講話致辭\n"
+        "關於加強審計工作的通知\n"
+        "來源:北京市審計局 發布時間:2023-09-18\n"
+        "各區審計局:現將有關事項通知如下。\n"
+        "\xc3\xa5\xe2\x80\xa6\xc5\xa1\xc3\xa7\xc2\x9a\xc2\x84\xc3\xa9\xc2\xab\xc2\x98\n"
+        "要樹立擔當?shù)牧己眯蜗蟆?/P>\n"
+        "責任編輯:張三豐\n"
+        "保存所有设置并关闭窗口。\n"
+        "【打印本页】【关闭窗口】\n"
+        "浏览次数:128\n";
+    gw_clean_result r;
+    ck_assert_int_eq(gw_clean_run(NULL, in, strlen(in), &r, NULL), GW_OK);
+    ck_assert_str_eq(r.text, "關於加強審計工作的通知\n"
+                             "各區審計局:現將有關事項通知如下。\n"
+                             "要樹立擔當\n"
+                             "保存所有设置并关闭窗口。"); /* a sentence, not a link */
+    ck_assert_str_eq(r.meta, "來源:北京市審計局 發布時間:2023-09-18\n責任編輯:張三豐\n");
+    ck_assert_str_eq(r.chrome, "當前位置:文範網 > 講話致辭\n"
+                               "\xc3\xa5\xe2\x80\xa6\xc5\xa1\xc3\xa7\xc2\x9a\xc2\x84"
+                               "\xc3\xa9\xc2\xab\xc2\x98\n"
+                               "?shù)牧己眯蜗蟆?/P>\n"
+                               "【打印本页】【关闭窗口】\n"
+                               "浏览次数:128\n");
+    ck_assert_uint_eq(r.chrome_len, strlen(r.chrome));
+    ck_assert_str_eq(r.chrome_kinds, "bmtbb");
+    ck_assert_uint_eq(r.stats.boilerplate, 3);
+    ck_assert_uint_eq(r.stats.mojibake, 1);
+    ck_assert_uint_eq(r.stats.mojibake_tails, 1);
+    ck_assert_uint_eq(r.stats.metadata, 2);
+    gw_clean_result_free(&r);
+    gw_clean_result_free(&r); /* twice: a no-op */
+
+    /* nothing demoted: empty parts, never NULL */
+    ck_assert_int_eq(gw_clean_run(NULL, "正文\n", 7, &r, NULL), GW_OK);
+    ck_assert_str_eq(r.meta, "");
+    ck_assert_str_eq(r.chrome, "");
+    ck_assert_str_eq(r.chrome_kinds, "");
+    ck_assert_uint_eq(r.chrome_len, 0);
+    gw_clean_result_free(&r);
+}
+END_TEST
+
 START_TEST(seed0_pinyin)
 {
     size_t len;
@@ -444,6 +491,9 @@ START_TEST(seed0_pinyin)
     ck_assert_uint_eq(r.stats.mojibake_tails, 1);
     ck_assert_uint_eq(count_of(r.text, "/P>"), 0);
     ck_assert_uint_eq(count_of(r.text, "忠誠干凈擔當\n"), 1);
+    /* the cut tail is kept as chrome: its shù stays findable */
+    ck_assert_str_eq(r.chrome, "?shù)牧己眯蜗蟆?/P>\n");
+    ck_assert_str_eq(r.chrome_kinds, "t");
     ck_assert_uint_eq(r.stats.boilerplate + r.stats.mojibake + r.stats.repeated_title +
                           r.stats.joined_wraps, 0);
     /* 9 paragraphs + title + subtitle: blank lines gone, nothing joined */
@@ -512,6 +562,13 @@ START_TEST(seed3_title_four_times)
     ck_assert_uint_eq(count_of(r.text, "領導講話稿"), 0);
     ck_assert_uint_eq(count_of(r.text, "版權"), 0);
     ck_assert_uint_eq(count_of(r.text, "專題"), 0);
+    /* ... all kept as chrome, in document order */
+    ck_assert_str_eq(r.chrome_kinds, "bbbb");
+    ck_assert_int_eq(strncmp(r.chrome, "當前位置:文範網 >\n講話致辭 >領導講話稿 >\n• 文章版權屬於",
+                             strlen("當前位置:文範網 >\n講話致辭 >領導講話稿 >\n• 文章版權屬於")),
+                     0);
+    ck_assert_str_eq(r.chrome + r.chrome_len - strlen("\n專題\n"), "\n專題\n");
+    ck_assert_uint_eq(count_char(r.chrome, '\n'), 4);
     /* the text ends with the last paragraph */
     static const char *last = "為完成區直機關黨建工作任務作出新的貢獻。";
     ck_assert_str_eq(r.text + r.len - strlen(last), last);
@@ -804,6 +861,7 @@ static Suite *suite(void)
     tcase_add_test(tc, wraps_indent_kept);
     tcase_add_loop_test(tc, wrap_table, 0, sizeof wrap_cases / sizeof wrap_cases[0]);
     tcase_add_test(tc, seeds_wrapped_rejoined);
+    tcase_add_test(tc, demoted_lines);
     tcase_add_test(tc, seed0_pinyin);
     tcase_add_test(tc, seed1_boilerplate);
     tcase_add_test(tc, seed2_title_twice);

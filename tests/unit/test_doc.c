@@ -87,6 +87,9 @@ START_TEST(seed0_phrase)
     ck_assert_uint_eq(count_of(raw, "高質量發展"), 0);
     ck_assert_uint_eq(count_of(d.text, "高質量發展"), 2);
     ck_assert_str_eq(d.meta_lines, "(新聞來源:武山縣融媒體中心 轉載:李俊鋒)\n");
+    ck_assert_str_eq(d.chrome, "?shù)牧己眯蜗蟆?/P>\n");
+    ck_assert_uint_eq(d.chrome_len, strlen(d.chrome));
+    ck_assert_str_eq(d.chrome_kinds, "t");
     gw_doc_free(&d);
     free(raw);
 }
@@ -298,6 +301,13 @@ START_TEST(json)
     ck_assert_ptr_nonnull(json_object_get(r, "repeated_title"));
     ck_assert_ptr_nonnull(json_object_get(r, "joined_wraps"));
     ck_assert_uint_eq(json_array_size(json_object_get(o, "metadata_lines")), 1);
+    /* the demoted lines, by kind: seed 000's garbled tail */
+    json_t *cl = json_object_get(o, "chrome_lines");
+    ck_assert_uint_eq(json_array_size(cl), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cl, 0), "kind")),
+                     "garbled_tail");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cl, 0), "text")),
+                     "?shù)牧己眯蜗蟆?/P>");
     ck_assert_str_eq(json_string_value(json_object_get(o, "text")), d.text);
     ck_assert_int_eq(json_integer_value(json_object_get(o, "bytes")), (json_int_t)d.len);
     json_decref(o);

@@ -252,6 +252,156 @@ START_TEST(test_values_data)
 }
 END_TEST
 
+/* ---- 3b. metadata and chrome: searchable parts that weigh nothing --------------------- */
+
+/* The docids of a one-term search, best first, with their weights. */
+static size_t term_hits(const char *term, gw_docid *ids, double *w, size_t max)
+{
+    gw_xquery *q = gw_xquery_term(term, strlen(term), 1);
+    gw_search_opts o = GW_SEARCH_OPTS_INIT;
+    o.limit = (unsigned)max;
+    gw_err err;
+    gw_mset *m = gw_db_search(db, q, &o, &err);
+    ck_assert_msg(m != NULL, "search: %s", err.msg);
+    size_t n = gw_mset_size(m);
+    for (size_t i = 0; i < n && i < max; i++) {
+        ids[i] = gw_mset_docid(m, i);
+        w[i] = gw_mset_weight(m, i);
+    }
+    gw_mset_free(m);
+    gw_xquery_free(q);
+    return n;
+}
+
+static const char *META = "來源:北京市審計局\n責任編輯:張三豐\n";
+static const char *CHROME = "當前位置:文範網 >\n?shù)牧己眯蜗蟆?/P>\n";
+
+START_TEST(test_parts)
+{
+    gw_doc a = make_doc("第一篇正文讲发展", "标题", "", "北京市審計局", "", "UTF-8");
+    a.meta_lines = (char *)META;
+    a.chrome = (char *)CHROME;
+    a.chrome_len = strlen(CHROME);
+    gw_file_info fa = {"a.txt", 1, 2, NULL};
+    gw_docid ida = add(&a, &fa);
+    /* the same document without the parts, and a body holding the strings the parts hold */
+    gw_doc b = make_doc("第一篇正文讲发展", "标题", "", "北京市審計局", "", "UTF-8");
+    gw_file_info fb = {"b.txt", 1, 2, NULL};
+    gw_docid idb = add(&b, &fb);
+    gw_doc c = make_doc("审计局的文范网上张三丰说", "", "", "", "", "UTF-8");
+    gw_file_info fc = {"c.txt", 1, 2, NULL};
+    gw_docid idc = add(&c, &fc);
+
+    /* unprefixed terms find every line of the parts */
+    ck_assert_uint_eq(freq("审计"), 2); /* a (metadata) and c (body), not b (source only) */
+    ck_assert_uint_eq(freq("三丰"), 2);
+    ck_assert_uint_eq(freq("文范"), 2);
+    ck_assert_uint_eq(freq("shù"), 1);
+    ck_assert_uint_eq(freq("P当前"), 0);
+    ck_assert_uint_eq(PHRASE("北京", "京市", "市审", "审计", "计局"), 1);
+    ck_assert_uint_eq(PHRASE("当前", "前位", "位置"), 1);
+    /* no phrase across a part boundary: body -> title -> metadata -> chrome */
+    ck_assert_uint_eq(PHRASE("发展", "标题"), 0);
+    ck_assert_uint_eq(PHRASE("标题", "来源"), 0);
+    ck_assert_uint_eq(PHRASE("三丰", "当前"), 0);
+    /* source: is the extracted source, as before */
+    ck_assert_uint_eq(freq("XS审计"), 2);
+    ck_assert_uint_eq(freq("XS文范"), 0);
+
+    /* a match only in the parts weighs nothing: after the body match */
+    gw_docid ids[4];
+    double w[4];
+    ck_assert_uint_eq(term_hits("审计", ids, w, 4), 2);
+    ck_assert_uint_eq(ids[0], idc);
+    ck_assert(w[0] > 0);
+    ck_assert_uint_eq(ids[1], ida);
+    ck_assert(w[1] == 0);
+    /* and the parts do not change how the body ranks (document length is the body's) */
+    ck_assert_uint_eq(term_hits("正文", ids, w, 4), 2);
+    ck_assert_msg(w[0] == w[1], "%.17g %.17g", w[0], w[1]);
+    ck_assert(w[0] > 0);
+
+    /* stored: the parts round-trip, the data and the facet value are the body's */
+    gw_err err;
+    gw_xdoc *x = gw_db_get_doc(db, ida, &err);
+    ck_assert_ptr_nonnull(x);
+    gw_stored st;
+    ck_assert_int_eq(gw_stored_load(x, &st, &err), GW_OK);
+    ck_assert_str_eq(st.text, "第一篇正文讲发展");
+    ck_assert_str_eq(st.meta, META);
+    ck_assert_uint_eq(st.meta_len, strlen(META));
+    ck_assert_str_eq(st.chrome, CHROME);
+    ck_assert_uint_eq(st.chrome_len, strlen(CHROME));
+    gw_stored_free(&st);
+    gw_buf t = {0}, u = {0};
+    ck_assert_int_eq(gw_stored_parts(x, &t, &u, &err), GW_OK);
+    ck_assert_str_eq(t.data, META);
+    ck_assert_uint_eq(t.len, strlen(META));
+    ck_assert_str_eq(u.data, CHROME);
+    ck_assert_uint_eq(u.len, strlen(CHROME));
+    ck_assert_int_eq(gw_stored_text(x, &t, &err), GW_OK);
+    ck_assert_str_eq(t.data, "第一篇正文讲发展");
+    size_t n;
+    const char *data = gw_xdoc_data(x, &n);
+    ck_assert_ptr_null(strstr(data, "審計局\\n")); /* the parts are values, not data */
+    gw_xdoc_free(x);
+
+    /* a document without parts has no values for them, and reads them as "" */
+    x = gw_db_get_doc(db, idb, &err);
+    ck_assert_ptr_nonnull(x);
+    gw_xdoc_value(x, GW_SLOT_PARTS, &n);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(gw_stored_load(x, &st, &err), GW_OK);
+    ck_assert_str_eq(st.meta, "");
+    ck_assert_str_eq(st.chrome, "");
+    gw_stored_free(&st);
+    ck_assert_int_eq(gw_stored_parts(x, &t, &u, &err), GW_OK);
+    ck_assert_uint_eq(t.len, 0);
+    ck_assert_uint_eq(u.len, 0);
+    gw_xdoc_free(x);
+
+    /* only metadata, only chrome */
+    gw_doc m = make_doc("正文", "", "", "", "", "UTF-8");
+    m.meta_lines = (char *)META;
+    gw_xdoc *y = gw_xdoc_new();
+    ck_assert_int_eq(gw_index_build(&m, NULL, y, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_parts(y, &t, &u, &err), GW_OK);
+    ck_assert_str_eq(t.data, META);
+    ck_assert_uint_eq(u.len, 0);
+    gw_xdoc_free(y);
+    m.meta_lines = NULL;
+    m.chrome = (char *)CHROME;
+    m.chrome_len = strlen(CHROME);
+    y = gw_xdoc_new();
+    ck_assert_int_eq(gw_index_build(&m, NULL, y, &err), GW_OK);
+    ck_assert_int_eq(gw_stored_parts(y, &t, &u, &err), GW_OK);
+    ck_assert_uint_eq(t.len, 0);
+    ck_assert_str_eq(u.data, CHROME);
+    gw_xdoc_free(y);
+
+    /* a damaged value is an error, like a damaged text: a bad block, a metadata length
+     * past the block's, no length at all */
+    static const struct {
+        const char *v;
+        size_t n;
+    } bad[] = {
+        {"\0\0\0\0L\x10\0\0\0xx", 11},
+        {"\x09\0\0\0L\x03\0\0\0\x30" "abc", 13},
+        {"\x01\0", 2},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        gw_xdoc *b = gw_xdoc_new();
+        gw_xdoc_set_value(b, GW_SLOT_PARTS, bad[i].v, bad[i].n);
+        ck_assert_msg(gw_stored_parts(b, &t, &u, &err) == GW_ECORRUPT, "bad value %zu", i);
+        ck_assert_uint_eq(t.len + u.len, 0);
+        ck_assert_int_eq(gw_stored_load(b, &st, &err), GW_ECORRUPT);
+        gw_xdoc_free(b);
+    }
+    gw_buf_free(&t);
+    gw_buf_free(&u);
+}
+END_TEST
+
 /* A damaged text value is an error that says so, never a crash or a wrong text; a buffer
  * reused across documents holds exactly the last one's text. */
 START_TEST(test_stored_text_damaged)
@@ -644,6 +794,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_terms, 0, sizeof terms / sizeof *terms);
     tcase_add_test(tc, test_phrases);
     tcase_add_test(tc, test_values_data);
+    tcase_add_test(tc, test_parts);
     tcase_add_test(tc, test_empty_doc);
     tcase_add_test(tc, test_hostile_text);
     tcase_add_test(tc, test_stored_text_damaged);

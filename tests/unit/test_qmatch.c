@@ -52,7 +52,7 @@ START_TEST(verify_semantics)
     gw_norm_run("高质量，发展", strlen("高质量，发展"), 0, &a);
     gw_norm_run("高质量发展", strlen("高质量发展"), 0, &b);
     gw_norm_run("质量,发展 改革,开放", strlen("质量,发展 改革,开放"), 0, &c);
-    gw_query_doc d = {&a, NULL, NULL, NULL, ""};
+    gw_query_doc d = {&a, NULL, NULL, NULL, "", NULL, NULL};
     ck_assert_int_eq(gw_query_verify(p, &d), 1);
     d.body = &b;
     ck_assert_int_eq(gw_query_verify(p, &d), 0);
@@ -68,7 +68,7 @@ START_TEST(verify_semantics)
     /* filters evaluate on the date */
     q = "year:2023 OR date:2020-01-01..2020-12-31";
     p = gw_query_parse(q, strlen(q), 0, NULL);
-    gw_query_doc e = {NULL, NULL, NULL, NULL, "20200505"};
+    gw_query_doc e = {NULL, NULL, NULL, NULL, "20200505", NULL, NULL};
     ck_assert_int_eq(gw_query_verify(p, &e), 1);
     e.date = "20210505";
     ck_assert_int_eq(gw_query_verify(p, &e), 0);
