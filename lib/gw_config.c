@@ -63,6 +63,7 @@ static const key_def keys[] = {
     {"searchd", "snippet_chars", K_UINT, F(snippet_chars), 10, 10000, 0, 0},
     {"searchd", "access_log", K_STR, F(access_log), 0, 0, 0, 0},
     {"searchd", "dictionary", K_STR, F(dictionary), 0, 0, 0, 0},
+    {"search", "time_limit_ms", K_UINT, F(time_limit_ms), 0, 3600000, 0, 0},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -130,6 +131,7 @@ gw_config *gw_config_new(void)
     c->snippet_chars = 120;
     c->access_log = gw_xstrdup("");
     c->dictionary = gw_xstrdup(GW_SEGMENT_DICT_DEFAULT);
+    c->time_limit_ms = 1000;
     return c;
 }
 

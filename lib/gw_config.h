@@ -57,6 +57,9 @@ typedef struct gw_config {
                                   Forwarded header names the client (default: none) */
     unsigned snippet_chars;    /* snippet budget in characters (default 120) */
     char *access_log;          /* "" = none, "-" = stderr */
+    /* [search] (gongwen-searchd and gongwen-search) */
+    unsigned time_limit_ms;    /* a search stops looking past it and answers what it found,
+                                  flagged timed_out (default 1000; 0 = none) */
     char *dictionary;          /* friso's dictionary folder, for splitting unquoted Chinese
                                   queries into words (default GW_SEGMENT_DICT_DEFAULT) */
     /* private: GW_CONFIG_LIST_* bits of the list keys assigned since gw_config_new */

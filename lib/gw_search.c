@@ -34,6 +34,23 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+double gw_search_now(void)
+{
+    return now_ms() / 1e3;
+}
+
+double gw_search_time_left(const gw_search_plan *p)
+{
+    if (p->deadline <= 0) return 0;
+    double left = p->deadline - gw_search_now();
+    return left > 1e-3 ? left : 1e-3;
+}
+
+int gw_search_past_deadline(const gw_search_plan *p)
+{
+    return p->deadline > 0 && gw_search_now() >= p->deadline;
+}
+
 /* The tables of the source and year facets and of the near-duplicate keys (counted per
  * search for exact collapsed totals), built (or shared) when the database is opened or
  * moves to a new revision rather than in the first search that counts them (the keys'
@@ -320,10 +337,11 @@ static int blank_query(const char *q)
 
 /* One attempt: plan -> match -> (verify, collapse, facets) -> page (gw_search_int.h). */
 static gw_results *search_once(gw_searcher *s, const gw_search_req *rq, const gw_query *gq,
-                               gw_err *err)
+                               double deadline, gw_err *err)
 {
     gw_search_plan p;
     if (gw_search_plan_make(s->db, rq, gq, &p, err) != GW_OK) return NULL;
+    p.deadline = deadline;
     gw_results *r = gw_xcalloc(1, sizeof *r);
     gw_search_match mt;
     gw_page_item *items = NULL;
@@ -384,12 +402,13 @@ static void explain_zero(gw_searcher *s, const gw_query *gq, char **text, json_t
 typedef struct search_ctx {
     const gw_search_req *rq;
     const gw_query *gq;
+    double deadline; /* one for all attempts: a retry does not restart the clock */
 } search_ctx;
 
 static void *search_attempt(gw_searcher *s, void *ctx, gw_err *err)
 {
     search_ctx *c = ctx;
-    return search_once(s, c->rq, c->gq, err);
+    return search_once(s, c->rq, c->gq, c->deadline, err);
 }
 
 gw_results *gw_searcher_search(gw_searcher *s, const gw_search_req *rq, gw_err *err)
@@ -415,7 +434,7 @@ gw_results *gw_searcher_search(gw_searcher *s, const gw_search_req *rq, gw_err *
         gw_err_set(err, GW_EINVAL, "empty query");
         return NULL;
     }
-    search_ctx ctx = {rq, gq};
+    search_ctx ctx = {rq, gq, rq->time_limit_ms ? t0 / 1e3 + rq->time_limit_ms / 1e3 : 0};
     gw_results *r = with_retries(s, search_attempt, &ctx, err);
     if (r) {
         r->query_norm = gw_xstrdup(gq ? gw_query_normalized(gq) : "");
@@ -506,6 +525,7 @@ char *gw_results_to_json(const gw_results *r)
     json_object_set_new(o, "query", gw_json_str(r->query_norm));
     json_object_set_new(o, "total", json_integer(r->total));
     json_object_set_new(o, "total_is_exact", json_boolean(r->total_is_exact));
+    json_object_set_new(o, "timed_out", json_boolean(r->timed_out));
     json_object_set_new(o, "took_ms", json_real((double)(long)(r->took_ms * 1000) / 1000));
     json_t *hits = json_array();
     for (size_t i = 0; i < r->n_hits; i++) {

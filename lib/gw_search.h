@@ -95,10 +95,15 @@ typedef struct gw_search_req {
     size_t max_query_bytes;   /* 0 = 1000 */
     int no_snippets;          /* 1: hits carry empty snippets (scripts that want only ids
                                  skip the highlighting work) */
+    unsigned time_limit_ms;   /* 0 = none. Past it the search stops looking and answers
+                                 with what it found: results->timed_out, totals and facets
+                                 marked inexact; the page is still filled with real matches
+                                 (verification stops only once the page is safe, or at the
+                                 limit; Xapian stops counting, not matching) */
 } gw_search_req;
 
 #define GW_SEARCH_REQ_INIT {NULL, 0, 10, GW_SORT_RELEVANCE, NULL, 0, NULL, NULL, 1, 0, 1, 0, \
-                            0, 0, 0}
+                            0, 0, 0, 0}
 
 /* The part of a document a snippet is drawn on: the body when it holds a match (or no
  * query asks for one), else the metadata lines, else the chrome lines (gw_doc.h). */
@@ -143,6 +148,8 @@ typedef struct gw_results {
                                  all candidates up to 300, then only enough for the page
                                  and extrapolates */
     int total_is_exact;       /* 1 when total is exact, 0 when it is an estimate */
+    int timed_out;            /* 1: the time limit cut the search (total_is_exact is 0,
+                                 facets count only what was seen) */
     double took_ms;
     gw_hit *hits;
     size_t n_hits;
@@ -160,7 +167,7 @@ void gw_results_free(gw_results *r);
 
 /* The results as one JSON object, malloc'ed, caller frees (gw_json_dump, compact; never
  * NULL):
- * {"query","total","total_is_exact","took_ms","hits":[{"id","path","title","date",
+ * {"query","total","total_is_exact","timed_out","took_ms","hits":[{"id","path","title","date",
  *  "source","docno","score","percent","snippet_html","snippet":{"text",
  *  "marks":[[s,e],...],"marks_utf16":[[s,e],...]},"similar","dupkey"}],
  *  "facets":{"source":[{"value","count"}],"year":[...]},"explain":{...},

@@ -38,7 +38,15 @@ typedef struct gw_search_plan {
     gw_search_opts o;   /* the page pass's sort */
     int collapse;       /* near-duplicates collapsed into one hit */
     int verify;         /* candidates must be checked against their text */
+    double deadline;    /* monotonic seconds (gw_search_now), 0 = no time limit */
 } gw_search_plan;
+
+/* Monotonic clock, seconds. */
+double gw_search_now(void);
+/* Seconds left before p's deadline (at least a millisecond), 0 when p has none. */
+double gw_search_time_left(const gw_search_plan *p);
+/* 1 when p has a deadline and it has passed. */
+int gw_search_past_deadline(const gw_search_plan *p);
 
 /* GW_EINVAL for a bad from/to date; errors reading the similar_to document. p is
  * usable (and must be freed) only on GW_OK. */

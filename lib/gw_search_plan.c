@@ -236,6 +236,7 @@ static int facet_pass(gw_db *db, const gw_search_plan *p, const gw_search_opts *
     /* a query that reads positions: keep the matches, so that the page pass ranks exactly
      * them without checking positions a second time */
     fo.collect_docids = p->gq && gw_query_is_positional(p->gq);
+    fo.time_limit = gw_search_time_left(p);
     mt->fm = gw_db_search(db, sq, &fo, err);
     gw_xquery_free(sq);
     if (!mt->fm) return err ? err->code : GW_EIO;
@@ -310,10 +311,14 @@ static int match_page(gw_db *db, const gw_search_plan *p, gw_search_match *mt,
         o.check_at_least = fo.check_at_least;
         o.facet_group_byte = fo.facet_group_byte;
     }
+    o.time_limit = gw_search_time_left(p);
     mt->m = gw_db_search(db, inset ? inset : p->xq, &o, err);
     gw_xquery_free(inset);
     if (!mt->m) return err ? err->code : GW_EIO;
     totals(r, mt);
+    /* past the limit Xapian stops counting: an inexact total then says the count (and
+     * the facets) stopped early, not that there were too many to count */
+    if (gw_search_past_deadline(p) && !r->total_is_exact) r->timed_out = 1;
     size_t n = gw_mset_size(mt->m);
     *items = gw_xcalloc(n + 1, sizeof **items);
     *n_items = n;
@@ -338,6 +343,7 @@ int gw_search_match_run(gw_db *db, const gw_search_plan *p, gw_search_match *mt,
     o.limit = GW_SEARCH_VERIFY_CAP;
     o.collapse_slot = -1;
     o.check_at_least = 0;
+    o.time_limit = gw_search_time_left(p);
     mt->m = gw_db_search(db, p->xq, &o, err);
     return mt->m ? GW_OK : err ? err->code : GW_EIO;
 }

@@ -153,7 +153,7 @@ static void track(page_track *t, const char *key, gw_search_doc *d, gw_search_ca
 /* Checks the candidates of m into *vc (*nv of them verified), with *examined how many
  * were looked at. */
 static int verify_all(const gw_search_plan *p, gw_mset *m, vcand **vc_out, size_t *nv_out,
-                      size_t *examined, gw_search_cache *cache, gw_err *err)
+                      size_t *examined, int *timed_out, gw_search_cache *cache, gw_err *err)
 {
     const gw_search_req *rq = p->rq;
     size_t n = gw_mset_size(m), nv = 0;
@@ -171,6 +171,13 @@ static int verify_all(const gw_search_plan *p, gw_mset *m, vcand **vc_out, size_
         /* past VERIFY_FULL candidates, stop once the page is safely filled: the total and
          * the facets are then extrapolated (total_is_exact = 0) */
         if (i >= VERIFY_FULL && nv >= 2 * ((size_t)rq->offset + rq->limit) + 10) break;
+        /* past the time limit: stop, once the page is filled if it can be at all soon
+         * (a page of real matches beats an empty one), and extrapolate as above */
+        if ((i & 31) == 0 && gw_search_past_deadline(p) &&
+            (nv >= (size_t)rq->offset + rq->limit || gw_search_now() > p->deadline + 1.0)) {
+            *timed_out = 1;
+            break;
+        }
         (*examined)++;
         const gw_xdoc *x = gw_mset_doc(m, i, err);
         if (!x) {
@@ -261,7 +268,8 @@ int gw_search_verify_run(const gw_search_plan *p, const gw_search_match *mt, gw_
     vcand *vc;
     *items = NULL;
     *n_items = 0;
-    int rc = verify_all(p, mt->m, &vc, &nv, &examined, cache, err);
+    int timed_out = 0;
+    int rc = verify_all(p, mt->m, &vc, &nv, &examined, &timed_out, cache, err);
     if (rc != GW_OK) {
         vcand_free(vc, nv);
         return rc;
@@ -284,7 +292,8 @@ int gw_search_verify_run(const gw_search_plan *p, const gw_search_match *mt, gw_
         kept++;
     }
     r->total = (unsigned)kept;
-    r->total_is_exact = n < GW_SEARCH_VERIFY_CAP && examined == n;
+    r->total_is_exact = n < GW_SEARCH_VERIFY_CAP && examined == n && !timed_out;
+    if (timed_out) r->timed_out = 1;
     if (examined < n && examined)
         r->total = (unsigned)((double)kept * (double)gw_mset_estimated(mt->m) / (double)examined);
     if (rq->want_facets) {

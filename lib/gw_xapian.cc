@@ -1344,6 +1344,8 @@ extern "C" gw_mset *gw_db_search(gw_db *db, const gw_xquery *q, const gw_search_
         Xapian::Enquire enq(*db->db);
         enq.set_query(search_query(q, opts));
         set_order(enq, opts);
+        if (opts->time_limit > 0)
+            enq.set_time_limit(opts->time_limit);
         std::unique_ptr<gw_mset> m(new gw_mset());
         search_spies sp;
         add_spies(enq, db, opts, one_db, sp);

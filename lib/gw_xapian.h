@@ -276,9 +276,12 @@ typedef struct gw_search_opts {
                                  counts are summed per key BEFORE the facet_max most
                                  frequent are kept, and a key's entry is its most frequent
                                  value (ties: the smallest) with the key's total; -1 none */
+    double time_limit;        /* seconds, 0 = none: past it Xapian stops looking for more
+                                 than the page (check_at_least is dropped; counts and
+                                 facets become partial); the matcher itself is not cut */
 } gw_search_opts;
 
-#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0, 0, 0, NULL, 0, -1, -1}
+#define GW_SEARCH_OPTS_INIT {0, 10, 0, -1, 0, 0, -1, {0, 0, 0, 0}, 0, 0, 0, 0, 0, NULL, 0, -1, -1, 0}
 
 typedef struct gw_mset gw_mset;
 

@@ -147,6 +147,7 @@ gw_results *sd_run_search(sd_request *rq, const sd_params *p, int html, sd_reply
     c.req.to = p->to[0] ? p->to : NULL;
     c.req.collapse = p->collapse;
     c.req.snippet_chars = rq->cfg->snippet_chars;
+    c.req.time_limit_ms = rq->cfg->time_limit_ms;
     c.req.want_facets = p->facets;
     /* On by default: the explanation is what a user with zero hits needs. explain=false
      * saves its work (and its bytes) for clients that never show it. */

@@ -286,6 +286,9 @@ void sd_page_results(gw_buf *b, const sd_params *p, const gw_results *res)
         }
     }
     gw_buf_puts(b, "</span></div>");
+    if (res->timed_out)
+        gw_buf_puts(b, "<p class=\"timeout\">搜索达到时限后停止：结果数为估计，可能漏掉部分"
+                       "文档。请使用更具体的检索词。</p>");
     if (res->n_hits == 0) {
         gw_buf_puts(b, "<div class=\"explain\"><p>没有找到与 <b>");
         gw_escape_html_str(b, p->q);

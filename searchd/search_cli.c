@@ -94,6 +94,9 @@ static void print_text(const gw_results *r, const gw_search_req *rq, int explain
         printf(", showing %u-%u", rq->offset + (r->n_hits ? 1 : 0),
                rq->offset + (unsigned)r->n_hits);
     printf("\n");
+    if (r->timed_out)
+        printf("(stopped at the time limit of %u ms: the count is an estimate and some "
+               "matches may be missing)\n", rq->time_limit_ms);
     for (size_t i = 0; i < r->n_hits; i++) {
         const gw_hit *h = &r->hits[i];
         printf("\n%zu. %s\n", rq->offset + i + 1, h->title[0] ? h->title : "(no title)");
@@ -344,6 +347,7 @@ int main(int argc, char **argv)
     if (!c.db) c.db = cfg->database;
     if (!c.rq.snippet_chars) c.rq.snippet_chars = cfg->snippet_chars;
     c.rq.max_query_bytes = cfg->max_query_bytes;
+    c.rq.time_limit_ms = cfg->time_limit_ms;
     gw_searcher *s = gw_searcher_open(c.db, &err);
     if (!s) {
         fprintf(stderr, "gongwen-search: %s: %s\n", c.db, err.msg);

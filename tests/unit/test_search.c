@@ -209,6 +209,60 @@ START_TEST(bool_query_cover)
 }
 END_TEST
 
+/* The time limit: a query checked against the text of 280 candidates of 20 KB each
+ * (all of them are read and normalized: fewer than the 300 always checked in full) takes
+ * many milliseconds. With a 1 ms limit it must stop, say so (timed_out, total not exact)
+ * and still fill its page with real matches; without a limit the same search counts all
+ * 280 exactly. */
+START_TEST(time_limit_stops_verification)
+{
+    char big[80];
+    snprintf(big, sizeof big, "%s.big", dir);
+    gw_err e;
+    gw_db *db = gw_db_open(big, GW_DB_CREATE_OR_OPEN, &e);
+    ck_assert_ptr_nonnull(db);
+    ck_assert_int_eq(gw_index_check_layout(db, &e), GW_OK);
+    size_t cap = 24 * 1024;
+    char *text = malloc(cap), path[32];
+    for (int i = 0; i < 280; i++) {
+        int k = snprintf(text, cap, "第%d号报告。", i);
+        for (int j = 0; k < 20 * 1024; j++)
+            k += snprintf(text + k, cap - (size_t)k, "推动高质量发展，深化改革%d。", j);
+        snprintf(path, sizeof path, "b%d.txt", i);
+        add_doc(db, path, "标题", "来源", text);
+    }
+    free(text);
+    ck_assert_int_eq(gw_db_commit(db, &e), GW_OK);
+    gw_db_close(db);
+    gw_searcher *s = gw_searcher_open(big, &e);
+    ck_assert_ptr_nonnull(s);
+    gw_search_req rq = GW_SEARCH_REQ_INIT;
+    rq.q = "\"发展，\""; /* a separator at the edge: checked against the text */
+    rq.limit = 10;
+    rq.collapse = 0;
+    gw_results *r = gw_searcher_search(s, &rq, &e);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(r->timed_out, 0);
+    ck_assert_int_eq(r->total_is_exact, 1);
+    ck_assert_uint_eq(r->total, 280);
+    gw_results_free(r);
+    rq.time_limit_ms = 1;
+    r = gw_searcher_search(s, &rq, &e);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(r->timed_out, 1);
+    ck_assert_int_eq(r->total_is_exact, 0);
+    ck_assert_uint_eq(r->n_hits, 10);
+    for (size_t i = 0; i < r->n_hits; i++)
+        ck_assert_ptr_nonnull(strstr(r->hits[i].snippet_text, "发展，"));
+    char *json = gw_results_to_json(r);
+    ck_assert_ptr_nonnull(strstr(json, "\"timed_out\":true"));
+    free(json);
+    gw_results_free(r);
+    gw_searcher_close(s);
+    rm_rf(big);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("search");
@@ -218,6 +272,7 @@ int main(void)
     tcase_add_test(tc, stored_fields_read_back);
     tcase_add_loop_test(tc, bool_query_same_documents, 0, sizeof phrases / sizeof *phrases);
     tcase_add_test(tc, bool_query_cover);
+    tcase_add_test(tc, time_limit_stops_verification);
     suite_add_tcase(s, tc);
     return gw_test_run(s);
 }
