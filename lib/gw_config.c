@@ -50,7 +50,7 @@ static const key_def keys[] = {
     {"index", "canaries", K_STR, F(canaries), 0, 0, 0, 0},
     {"index", "max_drop", K_DOUBLE, F(max_drop), 0, 1, 0, 0},
     {"index", "jobs", K_INT, F(jobs), 0, 256, 0, 0},
-    {"index", "space_ratio", K_DOUBLE, F(space_ratio), 0, 1000, 0, 0},
+    {"index", "space_ratio", K_DOUBLE, F(space_ratio), 0, 1000000, 0, 0},
     {"index", "log_level", K_LEVEL, F(log_level), 0, 0, 0, 0},
     {"searchd", "listen", K_LIST, F(listen), 0, 0, GW_CONFIG_LIST_LISTEN, 1},
     {"searchd", "threads", K_INT, F(threads), 0, 1024, 0, 0},
