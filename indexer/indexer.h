@@ -27,6 +27,10 @@
 #include <sys/stat.h>
 
 enum { IX_EXIT_OK = 0, IX_EXIT_SKIPPED = 1, IX_EXIT_FAILED = 2 };
+/* ix_run's answer "a full build is cheaper": nothing was written (not an exit code). */
+enum { IX_RUN_FULL = -1 };
+/* Below this many files to read, an incremental run never turns into a full build. */
+#define IX_FULL_MIN_FILES 1000
 
 enum ix_verbosity { IX_QUIET = 0, IX_NORMAL = 1, IX_VERBOSE = 2 };
 
@@ -60,6 +64,7 @@ typedef struct ix_opts {
     int level;                   /* lines up to this level are logged (0 error .. 3 debug) */
     const gw_clean_rules *rules;
     int jobs_given;              /* --jobs was on the command line */
+    int full_share_ok;           /* an incremental run may turn into a full build */
 } ix_opts;
 
 /* ---- output (main.c) ---- */
@@ -115,7 +120,8 @@ void ix_state_free(ix_state *s);
 /* ---- run.c ---- */
 /* Indexes all roots into db (writable, or read-only with dry_run). With a state, runs
  * incrementally (skip unchanged, delete vanished); with state NULL, adds everything.
- * Returns an exit code. */
+ * Returns an exit code, or IX_RUN_FULL (nothing written) when o->full_share_ok and the
+ * walk found at least cfg->full_share of the files (and IX_FULL_MIN_FILES) to read. */
 int ix_run(const ix_opts *o, gw_db *db, ix_state *state, ix_stats *st);
 /* A full build (first run, --rebuild) with par->jobs processes: walks once, cuts the work
  * list into chunks of consecutive files, and each process indexes the next free chunk
@@ -180,6 +186,8 @@ void ix_unlock(int fd);
  * old one. Returns an exit code. */
 int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st, int first);
 int ix_rollback(const ix_opts *o, ix_layout *l);
+/* The processes of a full build: cfg->jobs, or the number of cores when 0 (1..64). */
+int ix_jobs(const ix_opts *o);
 /* Runs the canary queries of o->cfg->canaries against db; prints failures; returns the
  * number that found nothing (or -1 if the file cannot be read). */
 int ix_canaries(const ix_opts *o, gw_db *db, int *total);

@@ -76,9 +76,11 @@ static void usage(FILE *f)
           "Indexes the files under each ROOT into the Xapian database DB, incrementally:\n"
           "unchanged files are skipped, changed ones replaced, vanished ones deleted.\n"
           "The first run (no DB yet) and --rebuild are full builds: all cores, parts merged\n"
-          "and compacted, switched to atomically. A full build needs free disk of about 25\n"
-          "times its input files (2.2 times the final database; index.space_ratio) and\n"
-          "refuses to start without it.\n"
+          "and compacted, switched to atomically. A full build needs free disk of 25 times\n"
+          "the bytes of its input files (measured peak: 19 times the input, 3.2 times the\n"
+          "final database; index.space_ratio) and refuses to start without it. An\n"
+          "incremental run that finds 60% of the files or more new or changed (at least\n"
+          "1000; index.full_share) does a full build instead, when jobs > 1.\n"
           "\n"
           "  -c, --config CONF       read CONF (INI; see conf/gongwen.conf)\n"
           "  -d, --database DB       database path readers open (index.database)\n"
@@ -325,9 +327,17 @@ static int incremental(const ix_opts *o, ix_layout *l, ix_stats *st)
         return IX_EXIT_FAILED;
     }
     ix_log(o, 3, "%zu documents in the index before this run", state.n);
-    int rc = ix_run(o, db, &state, st);
+    ix_opts o2 = *o;
+    /* a full build switches builds: not for a plain directory, which is updated in place */
+    o2.full_share_ok = !l->plain && ix_jobs(o) > 1;
+    int rc = ix_run(&o2, db, &state, st);
     ix_state_free(&state);
     gw_db_close(db);
+    if (rc == IX_RUN_FULL) {
+        ix_stats_free(st);
+        memset(st, 0, sizeof *st);
+        return ix_rebuild(o, l, st, 0);
+    }
     return rc;
 }
 

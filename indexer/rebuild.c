@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -188,7 +189,8 @@ static unsigned count_docs(const char *path, int *ok)
 /* Merges the parts that exist into build with xapian-compact (package xapian-tools):
  * Xapian's Compactor over several sources, docids renumbered source after source, so in
  * part order. Returns 0 on success. */
-static int merge_parts(const ix_opts *o, char *const *parts, size_t n, const char *build)
+static int merge_parts(const ix_opts *o, char *const *parts, size_t n, const char *build,
+                       double *cpu)
 {
     char **argv = gw_xcalloc(n + 4, sizeof *argv);
     size_t k = 0;
@@ -213,9 +215,12 @@ static int merge_parts(const ix_opts *o, char *const *parts, size_t n, const cha
         return -1;
     }
     int ws;
-    while (waitpid(pid, &ws, 0) < 0) {
+    struct rusage ru;
+    while (wait4(pid, &ws, 0, &ru) < 0) {
         if (errno != EINTR) return -1;
     }
+    *cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
     if (WIFEXITED(ws) && WEXITSTATUS(ws) == 127) {
         ix_log(o, 0, "cannot run xapian-compact (package xapian-tools)");
         return -1;
@@ -227,7 +232,7 @@ static int merge_parts(const ix_opts *o, char *const *parts, size_t n, const cha
     return 0;
 }
 
-static int jobs_of(const ix_opts *o)
+int ix_jobs(const ix_opts *o)
 {
     long n = o->cfg->jobs > 0 ? o->cfg->jobs : sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
@@ -255,7 +260,7 @@ static int space_ok(const ix_opts *o, unsigned long long bytes, void *ctx)
 static int build_parts(const ix_opts *o, ix_layout *l, const char *build, int first,
                        ix_stats *st, double *t_merge)
 {
-    ix_parallel par = {.build = build, .jobs = (size_t)jobs_of(o), .after_walk = space_ok,
+    ix_parallel par = {.build = build, .jobs = (size_t)ix_jobs(o), .after_walk = space_ok,
                        .ctx = l};
     int status = ix_run_parallel(o, &par, st);
     int merge = status == IX_EXIT_OK || status == IX_EXIT_SKIPPED || (first && status >= 128);
@@ -264,9 +269,10 @@ static int build_parts(const ix_opts *o, ix_layout *l, const char *build, int fi
     if (merge && existing > 0) {
         double t = now();
         ix_log(o, 2, "merging %zu part%s into %s", existing, existing == 1 ? "" : "s", build);
-        if (merge_parts(o, par.parts, par.n_parts, build) != 0) status = IX_EXIT_FAILED;
+        double cpu = 0;
+        if (merge_parts(o, par.parts, par.n_parts, build, &cpu) != 0) status = IX_EXIT_FAILED;
         *t_merge = now() - t;
-        ix_log(o, 2, "merge: %.2f s", *t_merge);
+        ix_log(o, 2, "merge: %.2f s, CPU %.2f s", *t_merge, cpu);
     } else if (merge) {
         status = IX_EXIT_FAILED; /* the walk was stopped: nothing to switch to */
     }

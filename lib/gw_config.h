@@ -49,6 +49,9 @@ typedef struct gw_config {
     int jobs;                  /* indexing processes (default 0 = number of cores) */
     double space_ratio;        /* a full build needs this many times its input bytes of
                                   free disk (default GW_CONFIG_SPACE_RATIO; 0 = no check) */
+    double full_share;         /* an incremental run that would read at least this share of
+                                  the files does a full build instead (default 0.6; 0 =
+                                  never) */
     char *log_level;           /* error, warn, info, debug (default info) */
     /* [searchd] */
     gw_strlist listen;         /* ADDR:PORT (default 127.0.0.1:8080) */

@@ -118,6 +118,28 @@ check_eq "SIGTERM: everything counted as added is in the database" "$added" "$(s
 "$IX" -d "$T/t" "$T/tree" --batch-size 100 >"$T/outt2" 2>&1
 check_eq "after SIGTERM the next run completes" $N "$(status "$T/t" documents)"
 
+# An incremental run that finds most files changed does a full build instead (all cores,
+# compacted, switched like --rebuild); with full_share = 0 or one job it stays incremental.
+cp -rp "$T/tree" "$T/tree2"
+"$IX" -d "$T/f" "$T/tree2" --batch-size 100 -q >/dev/null 2>&1
+"$IX" -d "$T/f0" "$T/tree2" --batch-size 100 -q >/dev/null 2>&1
+b_f=$(status "$T/f" build)
+b_f0=$(status "$T/f0" build)
+find "$T/tree2" -name '*.txt' | sort | awk 'NR % 10 != 0' | while read -r f; do echo 修订 >>"$f"; done
+"$IX" -d "$T/f" "$T/tree2" --batch-size 100 --jobs 2 >"$T/outf" 2>&1
+check_eq "90% changed: exit 0" 0 "$?"
+check "90% changed: a full build instead of an incremental run" grep -q '1350 of 1500 files to read (90%, full_share 60%): a full build with 2 processes' "$T/outf"
+check "... switched to a new build" test "$(status "$T/f" build)" != "$b_f"
+check_eq "... the old one kept for --rollback" "$b_f" "$(status "$T/f" previous)"
+check_eq "... all $N documents" $N "$(status "$T/f" documents)"
+"$IX" -d "$T/f1" "$T/tree2" --jobs 1 --batch-size 100 -q >/dev/null 2>&1
+answers "$T/f" >"$T/af"
+answers "$T/f1" >"$T/af1"
+check "... answering as a fresh one-process build of the changed files" cmp -s "$T/af1" "$T/af"
+"$IX" -d "$T/f0" "$T/tree2" --batch-size 100 --set index.full_share=0 >"$T/outf0" 2>&1
+check "full_share = 0: an incremental run" grep -q '0 added, 1350 replaced' "$T/outf0"
+check_eq "... in the same build" "$b_f0" "$(status "$T/f0" build)"
+
 # Disk space: a build that needs more than the file system has is refused at once.
 "$IX" -d "$T/big" "$T/tree" --set index.space_ratio=1000000 >"$T/outs" 2>&1
 check_eq "not enough disk for the estimate: exit 2" 2 "$?"

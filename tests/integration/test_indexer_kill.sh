@@ -4,7 +4,8 @@
 # run finishes the job, and the one after writes nothing. SIGTERM stops cleanly with 143
 # after committing what was done. (A first run is a full build: killing it is tested in
 # test_indexer_first_run.sh.) Each database is first made by a first run over one file,
-# so that the runs killed here are incremental.
+# so that the runs killed here are incremental; full_share = 0 keeps them incremental
+# although they add nearly every file.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/indexer_lib.sh"
 
@@ -33,7 +34,7 @@ wait_docs() {
 }
 
 seed "$T/db"
-"$IX" -d "$T/db" "$T/tree" --batch-size $B -q >"$T/out1" 2>&1 &
+"$IX" -d "$T/db" "$T/tree" --batch-size $B --set index.full_share=0 -q >"$T/out1" 2>&1 &
 p=$!
 _pids+=("$p")
 wait_docs "$T/db" 200 "$p"
@@ -45,7 +46,7 @@ diag "SIGKILL left $n documents"
 check "it holds whole batches only ($n is the seed plus a multiple of $B)" test $(((n - 1) % B)) -eq 0 -a "$n" -gt 1 -a "$n" -lt $N
 check_eq "its ids are exactly its documents (no half-written document)" "$n" "$(ids "$T/db" | wc -l)"
 check "it answers a query (xapian-delve finds a term's postings)" bash -c "xapian-delve -t '报告' '$T/db' | grep -q 'Posting List'"
-"$IX" -d "$T/db" "$T/tree" --batch-size $B --report "$T/r2.json" >"$T/out2" 2>&1
+"$IX" -d "$T/db" "$T/tree" --batch-size $B --set index.full_share=0 --report "$T/r2.json" >"$T/out2" 2>&1
 check_eq "the next run completes (exit 0)" 0 "$?"
 check_eq "... adding exactly the missing documents" $((N - n)) "$(jfield "$T/r2.json" added)"
 check_eq "... to the full count" $N "$(status "$T/db" documents)"
@@ -55,7 +56,7 @@ check_eq "and the run after that writes nothing" "$rev" "$(status "$T/db" revisi
 
 # SIGTERM: commit what is done, exit 143, say so.
 seed "$T/db2"
-"$IX" -d "$T/db2" "$T/tree" --batch-size $B >"$T/out4" 2>&1 &
+"$IX" -d "$T/db2" "$T/tree" --batch-size $B --set index.full_share=0 >"$T/out4" 2>&1 &
 p=$!
 _pids+=("$p")
 wait_docs "$T/db2" 100 "$p"
