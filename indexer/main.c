@@ -292,7 +292,9 @@ static int write_report(const ix_opts *o, const char *path, const char *mode,
     return 0;
 }
 
-/* The incremental run: opens (or creates) the current build, loads the state, runs. */
+/* The run without --rebuild: the first run (no DB yet) is a full build; otherwise opens
+ * the current build, loads the state and runs incrementally, or turns into a full build
+ * when most files changed (ix_run says IX_RUN_FULL). */
 static int incremental(const ix_opts *o, ix_layout *l, ix_stats *st)
 {
     gw_err err;

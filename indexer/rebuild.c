@@ -1,4 +1,6 @@
-/* rebuild.c: --rebuild (fresh build beside the live one, validated, then switched) and
+/* rebuild.c: full builds — the first run, --rebuild, and an incremental run that found
+ * most files changed: a fresh build beside the live one (if any), indexed in parts by
+ * several processes (run.c), merged and compacted, validated, then switched — and
  * --rollback (point the stub back at the previous build).
  *
  * Validation before the switch — a nightly rebuild that lost its share (unmounted
