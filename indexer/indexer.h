@@ -5,7 +5,9 @@
  *   state.c       incremental state read from the database (Q terms + mtime/size/hash)
  *   run.c         the indexing loop: decide, read, hash, parse, write in batches, delete
  *   layout.c      database layout: stub file -> build directory, pid lock, switch, status
- *   rebuild.c     --rebuild (fresh build, validation, switch) and --rollback
+ *   rebuild.c     full builds: first run, --rebuild (parts, merge, validation, switch),
+ *                 and --rollback
+ *   space.c       does the file system hold a full build? (refuse early)
  *   progress.c    progress bar (tty) or periodic log lines (cron, systemd)
  *
  * Exit codes (documented in man/gongwen-indexer.1):
@@ -25,6 +27,10 @@
 #include <sys/stat.h>
 
 enum { IX_EXIT_OK = 0, IX_EXIT_SKIPPED = 1, IX_EXIT_FAILED = 2 };
+/* ix_run's answer "a full build is cheaper": nothing was written (not an exit code). */
+enum { IX_RUN_FULL = -1 };
+/* Below this many files to read, an incremental run never turns into a full build. */
+#define IX_FULL_MIN_FILES 1000
 
 enum ix_verbosity { IX_QUIET = 0, IX_NORMAL = 1, IX_VERBOSE = 2 };
 
@@ -57,6 +63,8 @@ typedef struct ix_opts {
     int verbosity;               /* IX_QUIET: no progress, no info lines */
     int level;                   /* lines up to this level are logged (0 error .. 3 debug) */
     const gw_clean_rules *rules;
+    int jobs_given;              /* --jobs was on the command line */
+    int full_share_ok;           /* an incremental run may turn into a full build */
 } ix_opts;
 
 /* ---- output (main.c) ---- */
@@ -112,12 +120,30 @@ void ix_state_free(ix_state *s);
 /* ---- run.c ---- */
 /* Indexes all roots into db (writable, or read-only with dry_run). With a state, runs
  * incrementally (skip unchanged, delete vanished); with state NULL, adds everything.
- * Returns an exit code. */
+ * Returns an exit code, or IX_RUN_FULL (nothing written) when o->full_share_ok and the
+ * walk found at least cfg->full_share of the files (and IX_FULL_MIN_FILES) to read. */
 int ix_run(const ix_opts *o, gw_db *db, ix_state *state, ix_stats *st);
-/* --rebuild with jobs > 1: walks once, then forks `jobs` children, child k indexing
- * its share into the new database parts[k] (every k-th run of batch_size files). The
- * caller merges the parts. Returns an exit code (the worst of the children's). */
-int ix_run_parallel(const ix_opts *o, char *const *parts, size_t jobs, ix_stats *st);
+/* A full build (first run, --rebuild) with par->jobs processes: walks once, cuts the work
+ * list into chunks of consecutive files, and each process indexes the next free chunk
+ * into its own new database par->parts[c] (one process: one chunk). Merging the parts in
+ * order (rebuild.c) gives the documents the docids of a one-process build. */
+typedef struct ix_parallel {
+    /* in */
+    const char *build;           /* the parts are named build + ".part-NNNN" */
+    size_t jobs;                 /* processes (>= 1) */
+    /* called after the walk with the bytes to index; non-zero stops the build (the
+     * callback has said why) */
+    int (*after_walk)(const ix_opts *o, unsigned long long bytes, void *ctx);
+    void *ctx;
+    /* out: the part paths (allocated; some may not exist when a run was stopped or
+     * failed); the caller frees them and removes the parts */
+    char **parts;
+    size_t n_parts;
+    double seconds_walk, seconds_index;
+} ix_parallel;
+/* Returns an exit code (the worst of the children's; 128 + signal when stopped: the
+ * children committed what they did). */
+int ix_run_parallel(const ix_opts *o, ix_parallel *par, ix_stats *st);
 /* FNV-1a 64 of the bytes, 16 hex digits. */
 void ix_hash_hex(const char *p, size_t n, char out[17]);
 
@@ -152,11 +178,25 @@ int ix_lock(const char *db_path, gw_err *err);
 void ix_unlock(int fd);
 
 /* ---- rebuild.c ---- */
-int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st);
+/* A full build: a new build directory beside the live one (if any), filled by
+ * ix_run_parallel (after the disk-space check), merged and compacted by xapian-compact,
+ * validated, switched atomically. first: the first run, into a database that does not
+ * exist yet (messages say so; stopped by SIGINT/SIGTERM, it switches to what its
+ * processes committed). A killed run switches nothing: readers find no database, or the
+ * old one. Returns an exit code. */
+int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st, int first);
 int ix_rollback(const ix_opts *o, ix_layout *l);
+/* The processes of a full build: cfg->jobs, or the number of cores when 0 (1..64). */
+int ix_jobs(const ix_opts *o);
 /* Runs the canary queries of o->cfg->canaries against db; prints failures; returns the
  * number that found nothing (or -1 if the file cannot be read). */
 int ix_canaries(const ix_opts *o, gw_db *db, int *total);
+
+/* ---- space.c ---- */
+/* 0 when the file system of dir has input_bytes x cfg->space_ratio bytes free (or the
+ * ratio is 0, or statvfs fails: warned); -1 after logging a refusal that says how much is
+ * needed and how to override. */
+int ix_space_check(const ix_opts *o, const char *dir, unsigned long long input_bytes);
 
 /* ---- progress.c ---- */
 typedef struct ix_progress ix_progress;

@@ -1,4 +1,6 @@
-/* rebuild.c: --rebuild (fresh build beside the live one, validated, then switched) and
+/* rebuild.c: full builds — the first run, --rebuild, and an incremental run that found
+ * most files changed: a fresh build beside the live one (if any), indexed in parts by
+ * several processes (run.c), merged and compacted, validated, then switched — and
  * --rollback (point the stub back at the previous build).
  *
  * Validation before the switch — a nightly rebuild that lost its share (unmounted
@@ -16,10 +18,14 @@
 #include "gw_token.h"
 
 #include <errno.h>
-#include <spawn.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct tok {
@@ -163,6 +169,14 @@ int ix_canaries(const ix_opts *o, gw_db *db, int *total)
     return failed;
 }
 
+/* A part that exists (a stopped run may not have started every part). */
+static int is_part(const char *path)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/iamglass", path);
+    return access(p, F_OK) == 0;
+}
+
 static unsigned count_docs(const char *path, int *ok)
 {
     gw_err err;
@@ -174,28 +188,44 @@ static unsigned count_docs(const char *path, int *ok)
     return n;
 }
 
-extern char **environ;
-
-/* Merges the parts into build with xapian-compact (xapian-tools): Xapian's Compactor
- * over several sources, renumbering document ids. Returns 0 on success. */
-static int merge_parts(const ix_opts *o, char *const *parts, size_t n, const char *build)
+/* Merges the parts that exist into build with xapian-compact (package xapian-tools):
+ * Xapian's Compactor over several sources, docids renumbered source after source, so in
+ * part order. Returns 0 on success. */
+static int merge_parts(const ix_opts *o, char *const *parts, size_t n, const char *build,
+                       double *cpu)
 {
     char **argv = gw_xcalloc(n + 4, sizeof *argv);
     size_t k = 0;
     argv[k++] = "xapian-compact";
     argv[k++] = "--quiet";
-    for (size_t i = 0; i < n; i++) argv[k++] = parts[i];
+    for (size_t i = 0; i < n; i++)
+        if (is_part(parts[i])) argv[k++] = parts[i];
     argv[k++] = (char *)build;
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "xapian-compact", NULL, NULL, argv, environ);
+    pid_t parent = getpid();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* killed with us: no merge goes on writing into a build nobody will switch to */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
     free(argv);
-    if (rc != 0) {
-        ix_log(o, 0, "cannot run xapian-compact (package xapian-tools): %s", strerror(rc));
+    if (pid < 0) {
+        ix_log(o, 0, "fork: %s", strerror(errno));
         return -1;
     }
     int ws;
-    while (waitpid(pid, &ws, 0) < 0) {
+    struct rusage ru;
+    while (wait4(pid, &ws, 0, &ru) < 0) {
         if (errno != EINTR) return -1;
+    }
+    *cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    if (WIFEXITED(ws) && WEXITSTATUS(ws) == 127) {
+        ix_log(o, 0, "cannot run xapian-compact (package xapian-tools)");
+        return -1;
     }
     if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
         ix_log(o, 0, "xapian-compact failed merging the parts into %s", build);
@@ -204,40 +234,62 @@ static int merge_parts(const ix_opts *o, char *const *parts, size_t n, const cha
     return 0;
 }
 
-static int jobs_of(const ix_opts *o)
+int ix_jobs(const ix_opts *o)
 {
     long n = o->cfg->jobs > 0 ? o->cfg->jobs : sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
-/* --rebuild with several processes: parts beside the build, then one merge. Measured
- * (DESIGN.md §3): Xapian's indexing is CPU-bound, so N cores give nearly N times the
- * speed, and the merge (a compaction) also shrinks the database. */
-static int build_parallel(const ix_opts *o, const char *build, int jobs, ix_stats *st)
+static double now(void)
 {
-    char **parts = gw_xcalloc((size_t)jobs, sizeof *parts);
-    for (int k = 0; k < jobs; k++) {
-        size_t n = strlen(build) + 16;
-        parts[k] = gw_xmalloc(n);
-        snprintf(parts[k], n, "%s.part-%d", build, k);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The space check after the walk: on the file system of the builds' directory. */
+static int space_ok(const ix_opts *o, unsigned long long bytes, void *ctx)
+{
+    const ix_layout *l = ctx;
+    return ix_space_check(o, l->builds_dir, bytes);
+}
+
+/* Parts, then one merge (a compaction, also with one part: a full build ends compacted,
+ * about half the size of the same documents added one by one). Measured (DESIGN.md §3):
+ * Xapian's indexing is CPU-bound, so N cores give nearly N times the speed. A run stopped
+ * by a signal merges nothing, except a first run (there is no live build to keep): it
+ * merges what its processes committed. */
+static int build_parts(const ix_opts *o, ix_layout *l, const char *build, int first,
+                       ix_stats *st, double *t_merge)
+{
+    ix_parallel par = {.build = build, .jobs = (size_t)ix_jobs(o), .after_walk = space_ok,
+                       .ctx = l};
+    int status = ix_run_parallel(o, &par, st);
+    int merge = status == IX_EXIT_OK || status == IX_EXIT_SKIPPED || (first && status >= 128);
+    size_t existing = 0;
+    for (size_t c = 0; c < par.n_parts; c++) existing += is_part(par.parts[c]);
+    if (merge && existing > 0) {
+        double t = now();
+        ix_log(o, 2, "merging %zu part%s into %s", existing, existing == 1 ? "" : "s", build);
+        double cpu = 0;
+        if (merge_parts(o, par.parts, par.n_parts, build, &cpu) != 0) status = IX_EXIT_FAILED;
+        *t_merge = now() - t;
+        ix_log(o, 2, "merge: %.2f s, CPU %.2f s", *t_merge, cpu);
+    } else if (merge) {
+        status = IX_EXIT_FAILED; /* the walk was stopped: nothing to switch to */
     }
-    ix_log(o, 2, "indexing with %d processes", jobs);
-    int status = ix_run_parallel(o, parts, (size_t)jobs, st);
-    if (status == IX_EXIT_OK || status == IX_EXIT_SKIPPED) {
-        ix_log(o, 2, "merging %d parts into %s", jobs, build);
-        if (merge_parts(o, parts, (size_t)jobs, build) != 0) status = IX_EXIT_FAILED;
+    for (size_t c = 0; c < par.n_parts; c++) {
+        ix_rm_tree(par.parts[c]);
+        free(par.parts[c]);
     }
-    for (int k = 0; k < jobs; k++) {
-        ix_rm_tree(parts[k]);
-        free(parts[k]);
-    }
-    free(parts);
+    free(par.parts);
     return status;
 }
 
-int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st)
+int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st, int first)
 {
     gw_err err;
+    double t0 = now(), t_merge = 0;
     char *build = ix_layout_new_build(l, &err);
     if (!build) {
         ix_log(o, 0, "%s", err.msg);
@@ -245,26 +297,26 @@ int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st)
     }
     /* Clear out builds left by killed or refused rebuilds before adding one more. */
     ix_layout_prune(l, NULL);
-    ix_log(o, 2, "rebuilding into %s", build);
-    int jobs = jobs_of(o), status;
-    if (jobs > 1) {
-        status = build_parallel(o, build, jobs, st);
-    } else {
-        gw_db *db = gw_db_open(build, GW_DB_CREATE, &err);
-        if (!db) {
-            ix_log(o, 0, "%s: %s", build, err.msg);
-            free(build);
-            return IX_EXIT_FAILED;
-        }
-        status = ix_run(o, db, NULL, st);
-        gw_db_close(db);
-    }
-    if (status != IX_EXIT_OK && status != IX_EXIT_SKIPPED) {
-        ix_log(o, 0, "rebuild did not finish; %s is unchanged (the partial build %s is "
-               "removed by the next --rebuild)", l->db_path, build);
+    ix_log(o, 2, "%s into %s", first ? "first run: building" : "rebuilding", build);
+    int status = build_parts(o, l, build, first, st, &t_merge);
+    int stopped = status >= 128;
+    if (status != IX_EXIT_OK && status != IX_EXIT_SKIPPED && !(first && stopped)) {
+        if (first)
+            ix_log(o, 0, "first run did not finish; %s was not created (the partial build %s "
+                   "is removed by the next run)", l->db_path, build);
+        else
+            ix_log(o, 0, "rebuild did not finish; %s is unchanged (the partial build %s is "
+                   "removed by the next --rebuild)", l->db_path, build);
         free(build);
-        return status >= 128 ? status : IX_EXIT_FAILED;
+        return stopped ? status : IX_EXIT_FAILED;
     }
+    if (first && stopped && access(build, F_OK) != 0) {
+        ix_log(o, 1, "stopped by signal %d before anything was committed; %s was not "
+               "created", status - 128, l->db_path);
+        free(build);
+        return status;
+    }
+    double t_valid = now();
 
     /* validation */
     int ok_new, ok_old = 0;
@@ -291,7 +343,8 @@ int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st)
         ix_log(o, 2, "validation: %u documents (no live build to compare with)", n_new);
     }
     int total = 0, failed = 0;
-    if (ok_new) {
+    /* a stopped first run holds only part of the files: canaries would fail for that */
+    if (ok_new && !stopped) {
         gw_db *rdb = gw_db_open(build, GW_DB_READ, &err);
         if (rdb) {
             failed = ix_canaries(o, rdb, &total);
@@ -304,19 +357,30 @@ int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st)
                    failed < 0 ? 0 : total - failed, total, failed ? "FAILED" : "ok");
         fail |= failed != 0;
     }
+    t_valid = now() - t_valid;
     if (fail) {
         ix_log(o, 0, "refusing to switch: %s still serves the previous build; the new build "
-               "is kept for inspection at %s", l->db_path, build);
+               "is kept for inspection at %s", first ? "nothing" : l->db_path, build);
         free(build);
         return IX_EXIT_FAILED;
     }
+    double t_switch = now();
     if (ix_layout_switch(l, build, &err) != GW_OK) {
         ix_log(o, 0, "switch failed: %s; %s is unchanged", err.msg, l->db_path);
         free(build);
         return IX_EXIT_FAILED;
     }
     ix_layout_prune(l, NULL);
-    ix_log(o, 2, "switched %s to %s (previous build kept for --rollback)", l->db_path, build);
+    t_switch = now() - t_switch;
+    if (first)
+        ix_log(o, 2, "created %s -> %s", l->db_path, build);
+    else
+        ix_log(o, 2, "switched %s to %s (previous build kept for --rollback)", l->db_path, build);
+    if (stopped)
+        ix_log(o, 1, "stopped by signal %d: %s holds the %u documents committed so far; the "
+               "next run adds the rest", status - 128, l->db_path, n_new);
+    ix_log(o, 2, "phases: walk and indexing %.2f s, merge %.2f s, validation %.2f s, switch "
+           "%.2f s", now() - t0 - t_merge - t_valid - t_switch, t_merge, t_valid, t_switch);
     free(build);
     return status;
 }

@@ -27,9 +27,14 @@
 #include <pthread.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,7 +58,17 @@ typedef struct run {
     unsigned long files_in_root;
     unsigned long pending;    /* writes since the last commit */
     ix_progress *progress;
+    int no_thread;            /* no preparing thread (a process of a parallel build) */
+    struct shared *shared;    /* a parallel build's counters, or NULL */
 } run;
+
+/* What the processes of a parallel build share (an anonymous shared mapping): the next
+ * chunk to take, and the progress the parent shows. */
+typedef struct shared {
+    atomic_size_t next_chunk;
+    atomic_ulong files_done;
+    atomic_ullong bytes_done;
+} shared;
 
 void ix_hash_hex(const char *p, size_t n, char out[17])
 {
@@ -363,7 +378,7 @@ static int apply(run *r, prep_queue *q, const work *w, prep *p, gw_err *err)
 
 struct prep_queue {
     const run *r;
-    size_t part, parts;
+    size_t lo, hi;           /* the items [lo, hi) of r->items */
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
     prep slots[PREP_QUEUE];
@@ -381,9 +396,7 @@ static void *producer(void *arg)
 {
     prep_queue *q = arg;
     const run *r = q->r;
-    size_t b = r->o->cfg->batch_size;
-    for (size_t i = 0; i < r->n; i++) {
-        if ((i / b) % q->parts != q->part) continue;
+    for (size_t i = q->lo; i < q->hi; i++) {
         if (ix_stop_signal) break;
         prep p;
         prepare(r, &r->items[i], &p);
@@ -463,14 +476,14 @@ static void stop_producer(prep_queue *q, pthread_t th)
     pthread_cond_destroy(&q->not_full);
 }
 
-/* Starts the producer for share part/parts; 0, or -1 (then the caller works inline).
+/* Starts the producer for the items [lo, hi); 0, or -1 (then the caller works inline).
  * Signals stay with the main thread: the handler's flag is all either thread needs. */
-static int start_producer(prep_queue *q, pthread_t *th, const run *r, size_t part, size_t parts)
+static int start_producer(prep_queue *q, pthread_t *th, const run *r, size_t lo, size_t hi)
 {
     memset(q, 0, sizeof *q);
     q->r = r;
-    q->part = part;
-    q->parts = parts;
+    q->lo = lo;
+    q->hi = hi;
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->not_empty, NULL);
     pthread_cond_init(&q->not_full, NULL);
@@ -588,26 +601,21 @@ static int walk_roots(run *r, char **prefixes)
     return 0;
 }
 
-/* Phase 2 for the items of share `part` of `parts` (runs of batch_size items dealt out in
- * turn: equal shares, and each share keeps the walk order). Returns an exit code. */
-static int process_share(run *r, size_t part, size_t parts)
+/* Phase 2 for the items [lo, hi), in walk order, then (incremental runs) phase 3.
+ * Returns an exit code. */
+static int process_range(run *r, size_t lo, size_t hi)
 {
     const ix_opts *o = r->o;
     gw_err err = {0};
-    size_t b = o->cfg->batch_size, mine = 0;
-    unsigned long long mine_bytes = 0;
-    for (size_t i = 0; i < r->n; i++)
-        if ((i / b) % parts == part) { mine++; mine_bytes += (unsigned long long)r->items[i].size; }
-    if (part == 0) r->progress = ix_progress_new(o, (unsigned long)mine, mine_bytes);
     unsigned long long done_bytes = 0;
     unsigned long done = 0;
     prep_queue q;
     pthread_t th;
-    /* One core: a second thread would only add switches. A parallel rebuild's processes
-     * already fill the cores, so they don't add threads either. */
-    int threaded = mine > 1 && parts == 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
-                   start_producer(&q, &th, r, part, parts) == 0;
-    size_t next_i = 0;
+    /* One core: a second thread would only add switches. The processes of a parallel
+     * build already fill the cores, so they don't add threads either. */
+    int threaded = hi - lo > 1 && !r->no_thread && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+                   start_producer(&q, &th, r, lo, hi) == 0;
+    size_t next_i = lo;
     for (;;) {
         if (ix_stop_signal) break;
         size_t i;
@@ -615,8 +623,7 @@ static int process_share(run *r, size_t part, size_t parts)
         if (threaded) {
             if (!next_prepared(&q, &i, &p)) break;
         } else {
-            while (next_i < r->n && (next_i / b) % parts != part) next_i++;
-            if (next_i >= r->n) break;
+            if (next_i >= hi) break;
             i = next_i++;
             prepare(r, &r->items[i], &p);
         }
@@ -629,6 +636,10 @@ static int process_share(run *r, size_t part, size_t parts)
         }
         done_bytes += (unsigned long long)r->items[i].size;
         ix_progress_update(r->progress, ++done, done_bytes);
+        if (r->shared) {
+            atomic_fetch_add(&r->shared->files_done, 1);
+            atomic_fetch_add(&r->shared->bytes_done, (unsigned long long)r->items[i].size);
+        }
     }
     if (threaded) stop_producer(&q, th);
     ix_progress_clear(r->progress);
@@ -668,6 +679,23 @@ static void final_counts(gw_db *db, ix_stats *st)
     st->revision = gw_db_revision(db, &e2);
 }
 
+/* An incremental run that would read most of the files: a full build with all cores is
+ * faster (one process replaces a document at ~1.3 times the cost of adding it, and the
+ * full build is merged compacted). Only with several jobs, with enough files for the
+ * difference to matter, and on a stub layout (a full build switches builds). */
+static int full_build_cheaper(const ix_opts *o, const run *r)
+{
+    if (!r->state || r->state->n == 0 || o->dry_run || !o->full_share_ok) return 0;
+    double share = o->cfg->full_share;
+    size_t seen = r->n + (size_t)r->st->unchanged;
+    if (share <= 0 || share > 1 || r->n < IX_FULL_MIN_FILES || seen == 0) return 0;
+    if ((double)r->n < share * (double)seen) return 0;
+    ix_log(o, 2, "%zu of %zu files to read (%.0f%%, full_share %.0f%%): a full build with %d "
+           "processes instead of an incremental run", r->n, seen,
+           100.0 * (double)r->n / (double)seen, share * 100, ix_jobs(o));
+    return 1;
+}
+
 int ix_run(const ix_opts *o, gw_db *db, ix_state *state, ix_stats *st)
 {
     double t0 = now();
@@ -680,11 +708,19 @@ int ix_run(const ix_opts *o, gw_db *db, ix_state *state, ix_stats *st)
         return IX_EXIT_FAILED;
     }
     char **prefixes = root_prefixes(o);
-    if (prefixes && walk_roots(&r, prefixes) == 0) status = process_share(&r, 0, 1);
+    if (prefixes && walk_roots(&r, prefixes) == 0) {
+        if (full_build_cheaper(o, &r)) {
+            status = IX_RUN_FULL;
+            goto out;
+        }
+        r.progress = ix_progress_new(o, (unsigned long)r.n, r.bytes_total);
+        status = process_range(&r, 0, r.n);
+    }
     if (status == IX_EXIT_OK && st->skipped) status = IX_EXIT_SKIPPED;
     if (status >= 128)
         ix_log(o, 1, "stopped by signal %d after committing the work done; deletions of "
                "vanished files were not applied", status - 128);
+out:
     st->seconds = now() - t0;
     final_counts(db, st);
     run_free(&r);
@@ -735,17 +771,130 @@ static void merge_stats(ix_stats *st, const char *text)
     }
 }
 
-int ix_run_parallel(const ix_opts *o, char *const *parts, size_t jobs, ix_stats *st)
+/* ---- parallel full build ---- */
+
+/* The work list is cut into chunks of consecutive files of about equal bytes; each chunk
+ * is indexed into its own database, and the processes take the next chunk as they finish
+ * one. Consecutive: merged in chunk order, every document gets the docid a one-process
+ * build gives it (same answers, same order of ties). Several per process: a process held
+ * up by big files or by other load on the machine takes fewer chunks instead of leaving
+ * the others waiting for its share (with fixed shares, the run ends with the slowest). */
+#define IX_CHUNKS_PER_JOB 4
+#define IX_CHUNK_MIN_FILES 100
+
+/* Cuts r's work list into m chunks: chunk c is [bounds[c], bounds[c + 1]). Returns m. */
+static size_t cut_chunks(const run *r, size_t jobs, size_t **bounds_out)
+{
+    size_t m = jobs == 1 ? 1 : r->n / IX_CHUNK_MIN_FILES;
+    if (m > jobs * IX_CHUNKS_PER_JOB) m = jobs * IX_CHUNKS_PER_JOB;
+    if (m < jobs) m = jobs;
+    if (m > r->n) m = r->n;
+    if (m < 1) m = 1;
+    size_t *b = gw_xcalloc(m + 1, sizeof *b);
+    size_t i = 0;
+    unsigned long long acc = 0;
+    for (size_t c = 1; c < m; c++) {
+        unsigned long long target = r->bytes_total / m * c;
+        /* at least one file per chunk, and room for one in each chunk after it */
+        while (i < r->n - (m - c) && (i <= b[c - 1] || acc < target))
+            acc += (unsigned long long)r->items[i++].size;
+        b[c] = i;
+    }
+    b[m] = r->n;
+    *bounds_out = b;
+    return m;
+}
+
+/* A child's signal handler: only the flag. The parent forwards SIGINT/SIGTERM, and a
+ * Ctrl-C also reaches the children directly: a second signal must not kill a child
+ * before it commits (the parent's handler would). */
+static void child_on_signal(int sig)
+{
+    ix_stop_signal = sig;
+}
+
+/* One process of a parallel build: takes chunks until none is left. Returns its exit
+ * code. */
+static int child_main(run *cr, ix_parallel *par, const size_t *bounds, size_t m, size_t k)
+{
+    const ix_opts *o = cr->o;
+    int code = IX_EXIT_OK;
+    double busy = 0;
+    size_t chunks = 0;
+    while (!ix_stop_signal) {
+        size_t c = atomic_fetch_add(&cr->shared->next_chunk, 1);
+        if (c >= m) break;
+        double t = now();
+        gw_err err;
+        int rc = IX_EXIT_FAILED;
+        cr->db = gw_db_open(par->parts[c], GW_DB_CREATE, &err);
+        if (!cr->db) ix_log(o, 0, "%s: %s", par->parts[c], err.msg);
+        else if (gw_index_check_layout(cr->db, &err) != GW_OK)
+            ix_log(o, 0, "%s: %s", par->parts[c], err.msg);
+        else rc = process_range(cr, bounds[c], bounds[c + 1]);
+        gw_db_close(cr->db);
+        cr->db = NULL;
+        t = now() - t;
+        busy += t;
+        chunks++;
+        ix_log(o, 3, "chunk %zu/%zu: %zu files in %.2f s", c + 1, m, bounds[c + 1] - bounds[c], t);
+        if (rc == IX_EXIT_FAILED || rc >= 128) return rc;
+        if (rc == IX_EXIT_SKIPPED) code = rc;
+    }
+    /* CPU against wall time: how much of a core this process got (other load, I/O) */
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    ix_log(o, 2, "process %zu: %zu chunk%s, busy %.2f s, CPU %.2f s", k + 1, chunks,
+           chunks == 1 ? "" : "s", busy, cpu);
+    return ix_stop_signal ? 128 + (int)ix_stop_signal : code;
+}
+
+int ix_run_parallel(const ix_opts *o, ix_parallel *par, ix_stats *st)
 {
     double t0 = now();
     run r = {.o = o, .st = st};
     int status = IX_EXIT_FAILED;
+    size_t jobs = par->jobs < 1 ? 1 : par->jobs, n_alloc = jobs;
     char **prefixes = root_prefixes(o);
     pid_t *pids = gw_xcalloc(jobs, sizeof *pids);
     int *fds = gw_xcalloc(jobs, sizeof *fds);
+    double *ended = gw_xcalloc(jobs, sizeof *ended);
     gw_buf *out = gw_xcalloc(jobs, sizeof *out);
-    size_t started = 0;
+    size_t *bounds = NULL, started = 0;
+    shared *sh = MAP_FAILED;
+    par->parts = NULL;
+    par->n_parts = 0;
     if (!prefixes || walk_roots(&r, prefixes) != 0 || ix_stop_signal) goto done;
+    par->seconds_walk = now() - t0;
+    ix_log(o, 2, "walk: %zu files to index (%.1f MB) in %.2f s", r.n,
+           (double)r.bytes_total / 1e6, par->seconds_walk);
+    if (par->after_walk && par->after_walk(o, r.bytes_total, par->ctx) != 0) goto done;
+
+    size_t m = cut_chunks(&r, jobs, &bounds);
+    if (jobs > m) jobs = m;
+    par->parts = gw_xcalloc(m, sizeof *par->parts);
+    par->n_parts = m;
+    for (size_t c = 0; c < m; c++) {
+        size_t n = strlen(par->build) + 32;
+        par->parts[c] = gw_xmalloc(n);
+        snprintf(par->parts[c], n, "%s.part-%04zu", par->build, c);
+    }
+    sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (sh == MAP_FAILED) {
+        ix_log(o, 0, "mmap: %s", strerror(errno));
+        goto done;
+    }
+    atomic_init(&sh->next_chunk, 0);
+    atomic_init(&sh->files_done, 0);
+    atomic_init(&sh->bytes_done, 0);
+    r.shared = sh;
+    r.no_thread = jobs > 1;
+    ix_log(o, 2, "indexing with %zu process%s, %zu chunk%s", jobs, jobs == 1 ? "" : "es", m,
+           m == 1 ? "" : "s");
+    double t_index = now();
+    pid_t parent = getpid();
     /* The walk's skips are the parent's; the children count only their own. */
     fflush(NULL);
     for (size_t k = 0; k < jobs; k++) {
@@ -762,21 +911,22 @@ int ix_run_parallel(const ix_opts *o, char *const *parts, size_t jobs, ix_stats 
             goto wait_children;
         }
         if (pid == 0) {
+            /* A killed parent takes its children along: no orphan goes on writing parts
+             * (and holding the writers' lock, inherited) after a SIGKILL. */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(IX_EXIT_FAILED);
+            struct sigaction sa = {0};
+            sa.sa_handler = child_on_signal;
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGINT, &sa, NULL);
+            sigaction(SIGTERM, &sa, NULL);
             close(pfd[0]);
             for (size_t j = 0; j < k; j++) close(fds[j]);
             ix_stats cst = {0};
             run cr = r;
             cr.st = &cst;
             cr.progress = NULL;
-            gw_err err;
-            int code = IX_EXIT_FAILED;
-            cr.db = gw_db_open(parts[k], GW_DB_CREATE, &err);
-            if (!cr.db) ix_log(o, 0, "%s: %s", parts[k], err.msg);
-            else if (gw_index_check_layout(cr.db, &err) != GW_OK)
-                ix_log(o, 0, "%s: %s", parts[k], err.msg);
-            else code = process_share(&cr, k, jobs);
-            gw_db_close(cr.db);
-            ix_progress_free(cr.progress);
+            int code = child_main(&cr, par, bounds, m, k);
             send_stats(pfd[1], &cst);
             _exit(code);
         }
@@ -786,19 +936,47 @@ int ix_run_parallel(const ix_opts *o, char *const *parts, size_t jobs, ix_stats 
         started++;
     }
 wait_children:
-    /* Read all pipes to the end (a child blocks if its pipe fills), then reap. */
-    for (size_t open_n = started; open_n > 0;) {
-        open_n = 0;
-        for (size_t k = 0; k < started; k++) {
-            if (fds[k] < 0) continue;
-            char buf[4096];
-            ssize_t n = read(fds[k], buf, sizeof buf);
-            if (n < 0 && errno == EINTR) { open_n++; continue; }
-            if (n <= 0) { close(fds[k]); fds[k] = -1; continue; }
-            gw_buf_append(&out[k], buf, (size_t)n);
-            open_n++;
+    r.progress = ix_progress_new(o, (unsigned long)r.n, r.bytes_total);
+    /* Read all pipes to the end (a child blocks if its pipe fills), then reap. A stop
+     * signal is passed on: each child commits what it did and stops. */
+    {
+        int forwarded = 0;
+        unsigned long files_shown = 0;
+        struct pollfd *pfds = gw_xcalloc(started ? started : 1, sizeof *pfds);
+        for (size_t open_n = started; open_n > 0;) {
+            if (ix_stop_signal && !forwarded) {
+                for (size_t k = 0; k < started; k++) kill(pids[k], (int)ix_stop_signal);
+                forwarded = 1;
+            }
+            for (size_t k = 0; k < started; k++) pfds[k] = (struct pollfd){fds[k], POLLIN, 0};
+            int pr = poll(pfds, started, 500);
+            unsigned long files = atomic_load(&sh->files_done);
+            if (files != files_shown || (pr == 0 && files < r.n)) {
+                ix_progress_update(r.progress, files, atomic_load(&sh->bytes_done));
+                files_shown = files;
+            }
+            if (pr <= 0) continue;
+            open_n = 0;
+            for (size_t k = 0; k < started; k++) {
+                if (fds[k] < 0) continue;
+                open_n++;
+                if (!(pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+                char buf[4096];
+                ssize_t n = read(fds[k], buf, sizeof buf);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) {
+                    close(fds[k]);
+                    fds[k] = -1;
+                    ended[k] = now() - t_index;
+                    open_n--;
+                    continue;
+                }
+                gw_buf_append(&out[k], buf, (size_t)n);
+            }
         }
+        free(pfds);
     }
+    ix_progress_clear(r.progress);
     status = started == jobs ? IX_EXIT_OK : IX_EXIT_FAILED;
     for (size_t k = 0; k < started; k++) {
         int ws = 0;
@@ -808,13 +986,26 @@ wait_children:
         if (code >= 128 && status < 128) status = code;
         else if (code == IX_EXIT_FAILED && status < 128) status = IX_EXIT_FAILED;
     }
+    if (status == IX_EXIT_OK && ix_stop_signal) status = 128 + (int)ix_stop_signal;
+    par->seconds_index = now() - t_index;
+    {
+        char ends[256] = "";
+        size_t len = 0;
+        for (size_t k = 0; k < started && len < sizeof ends - 16; k++)
+            len += (size_t)snprintf(ends + len, sizeof ends - len, "%s%.2f", k ? ", " : "",
+                                    ended[k]);
+        ix_log(o, 2, "indexing: %.2f s (processes ended after %s s)", par->seconds_index, ends);
+    }
     if (status == IX_EXIT_OK && st->skipped) status = IX_EXIT_SKIPPED;
 done:
     st->seconds = now() - t0;
-    for (size_t k = 0; k < jobs; k++) gw_buf_free(&out[k]);
+    if (sh != MAP_FAILED) munmap(sh, sizeof *sh);
+    for (size_t k = 0; k < n_alloc; k++) gw_buf_free(&out[k]);
     free(out);
+    free(ended);
     free(fds);
     free(pids);
+    free(bounds);
     run_free(&r);
     free_prefixes(prefixes);
     return status;

@@ -50,6 +50,8 @@ static const key_def keys[] = {
     {"index", "canaries", K_STR, F(canaries), 0, 0, 0, 0},
     {"index", "max_drop", K_DOUBLE, F(max_drop), 0, 1, 0, 0},
     {"index", "jobs", K_INT, F(jobs), 0, 256, 0, 0},
+    {"index", "space_ratio", K_DOUBLE, F(space_ratio), 0, 1000000, 0, 0},
+    {"index", "full_share", K_DOUBLE, F(full_share), 0, 1, 0, 0},
     {"index", "log_level", K_LEVEL, F(log_level), 0, 0, 0, 0},
     {"searchd", "listen", K_LIST, F(listen), 0, 0, GW_CONFIG_LIST_LISTEN, 1},
     {"searchd", "threads", K_INT, F(threads), 0, 1024, 0, 0},
@@ -119,6 +121,8 @@ gw_config *gw_config_new(void)
     c->canaries = gw_xstrdup("");
     c->max_drop = 0.1;
     c->jobs = 0;
+    c->space_ratio = GW_CONFIG_SPACE_RATIO;
+    c->full_share = 0.6;
     c->log_level = gw_xstrdup("info");
     list_push(&c->listen, "127.0.0.1:8080", 14);
     c->threads = 0;

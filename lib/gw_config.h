@@ -27,6 +27,11 @@ typedef struct gw_strlist {
     size_t n;
 } gw_strlist;
 
+/* Free disk a full build needs, in times the bytes of its input files: the parts and the
+ * merged build side by side at the end of the merge (measured: docs/indexer.md, "Disk
+ * space"). */
+#define GW_CONFIG_SPACE_RATIO 25.0
+
 typedef struct gw_config {
     /* [index] */
     char *database;            /* database path (default "gongwen.db") */
@@ -42,6 +47,11 @@ typedef struct gw_config {
     double max_drop;           /* --rebuild refuses to switch when the document count
                                   drops by more than this share (default 0.1) */
     int jobs;                  /* indexing processes (default 0 = number of cores) */
+    double space_ratio;        /* a full build needs this many times its input bytes of
+                                  free disk (default GW_CONFIG_SPACE_RATIO; 0 = no check) */
+    double full_share;         /* an incremental run that would read at least this share of
+                                  the files does a full build instead (default 0.6; 0 =
+                                  never) */
     char *log_level;           /* error, warn, info, debug (default info) */
     /* [searchd] */
     gw_strlist listen;         /* ADDR:PORT (default 127.0.0.1:8080) */

@@ -90,7 +90,8 @@ printf '[index]\ndatabase = %s\nroots = %s\nbatchsize = 3\n' "$T/db4" "$T/c" >"$
 "$IX" -c "$T/bad.conf" >"$T/out10" 2>&1
 check_eq "unknown key in the configuration: exit 2" 2 "$?"
 check "unknown key: FILE:LINE and the valid keys" grep -q "bad.conf:4: unknown key 'batchsize' in \[index\]; valid keys: database, roots" "$T/out10"
-printf '[index]\ndatabase = %s\nroots = %s\nbatch_size = 2\n' "$T/db4" "$T/c" >"$T/good.conf"
+# one process: a first run with several counts the commits of each part
+printf '[index]\ndatabase = %s\nroots = %s\nbatch_size = 2\njobs = 1\n' "$T/db4" "$T/c" >"$T/good.conf"
 "$IX" -c "$T/good.conf" --report "$T/r11.json" >"$T/out11" 2>&1
 check_eq "roots and database from the configuration" 4 "$(status "$T/db4" documents)"
 check_eq "batch_size 2: 2 commits for 4 documents" 2 "$(jfield "$T/r11.json" commits)"
