@@ -88,6 +88,8 @@ static void usage(FILE *f)
           "                          (document count, canaries) and switch atomically\n"
           "      --rollback          point DB back at the build before the last switch\n"
           "      --status            print DB's build, document count and revision as JSON\n"
+          "      --check             run Xapian's consistency check on DB's live build\n"
+          "                          (reads it all); exit 2 when it is damaged\n"
           "      --inspect FILE      print what the text pipeline makes of FILE (JSON)\n"
           "      --report FILE.json  write the run's summary as JSON\n"
           "      --set S.K=V         set any configuration key (e.g. index.max_drop=0.2)\n"
@@ -112,7 +114,7 @@ static void usage(FILE *f)
 }
 
 enum {
-    OPT_REBUILD = 256, OPT_ROLLBACK, OPT_STATUS, OPT_INSPECT, OPT_REPORT, OPT_SET,
+    OPT_REBUILD = 256, OPT_ROLLBACK, OPT_STATUS, OPT_CHECK, OPT_INSPECT, OPT_REPORT, OPT_SET,
     OPT_BATCH, OPT_MAXSIZE, OPT_INCLUDE, OPT_EXCLUDE, OPT_JOBS, OPT_PRINT_CONFIG, OPT_NO_SPACE
 };
 
@@ -122,6 +124,7 @@ static const struct option long_opts[] = {
     {"rebuild", no_argument, NULL, OPT_REBUILD},
     {"rollback", no_argument, NULL, OPT_ROLLBACK},
     {"status", no_argument, NULL, OPT_STATUS},
+    {"check", no_argument, NULL, OPT_CHECK},
     {"inspect", required_argument, NULL, OPT_INSPECT},
     {"report", required_argument, NULL, OPT_REPORT},
     {"set", required_argument, NULL, OPT_SET},
@@ -149,7 +152,7 @@ typedef struct setting {
 /* The command line, as parse_args read it. */
 typedef struct cli {
     const char *conf, *db_opt, *inspect_file, *report;
-    int rebuild, rollback, status, dry, print_config, quiet, verbose, jobs_opt;
+    int rebuild, rollback, status, check, dry, print_config, quiet, verbose, jobs_opt;
     setting *sets;
     size_t nsets;
     char **roots;      /* the ROOT... operands */
@@ -190,6 +193,47 @@ static int inspect(const ix_opts *o, const char *path)
     free(json);
     gw_doc_free(&doc);
     return IX_EXIT_OK;
+}
+
+/* --check: Xapian's consistency check of the build readers are served. 0 when clean,
+ * IX_EXIT_FAILED with what is damaged and what to do. */
+static int check_db(const char *db_path)
+{
+    ix_layout l;
+    gw_err err;
+    int rc = ix_layout_read(&l, db_path, &err);
+    if (rc != GW_OK || !l.exists) {
+        if (rc != GW_OK) fprintf(stderr, "gongwen-indexer: %s\n", err.msg);
+        else fprintf(stderr, "gongwen-indexer: %s: no such database\n", db_path);
+        ix_layout_free(&l);
+        return IX_EXIT_FAILED;
+    }
+    char *report = NULL;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int n = gw_db_check(l.current, &report, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (report && report[0]) fputs(report, stdout);
+    free(report);
+    int code = IX_EXIT_OK;
+    if (n < 0) {
+        fprintf(stderr, "gongwen-indexer: %s: the check stopped at damage: %s\n", l.current,
+                err.msg);
+        code = IX_EXIT_FAILED;
+    } else if (n > 0) {
+        fprintf(stderr, "gongwen-indexer: %s: %d problem%s found\n", l.current, n,
+                n == 1 ? "" : "s");
+        code = IX_EXIT_FAILED;
+    } else {
+        printf("%s: no damage found (%.1f s)\n", l.current, secs);
+    }
+    if (code != IX_EXIT_OK)
+        fprintf(stderr, "gongwen-indexer: the database is damaged; readers may fail on the "
+                "damaged part. Build a new one with: gongwen-indexer --rebuild (the damaged "
+                "build stays until the switch)\n");
+    ix_layout_free(&l);
+    return code;
 }
 
 static int status_json(const char *db_path)
@@ -357,6 +401,7 @@ static int parse_args(int argc, char **argv, cli *a)
         case OPT_REBUILD: a->rebuild = 1; break;
         case OPT_ROLLBACK: a->rollback = 1; break;
         case OPT_STATUS: a->status = 1; break;
+        case OPT_CHECK: a->check = 1; break;
         case OPT_INSPECT: a->inspect_file = optarg; break;
         case OPT_REPORT: a->report = optarg; break;
         case OPT_SET: a->sets[a->nsets++] = (setting){NULL, optarg}; break;
@@ -375,9 +420,9 @@ static int parse_args(int argc, char **argv, cli *a)
         default: usage(stderr); return IX_EXIT_FAILED;
         }
     }
-    if (a->rebuild + a->rollback + a->status + (a->inspect_file != NULL) > 1) {
-        fputs("gongwen-indexer: --rebuild, --rollback, --status and --inspect exclude each "
-              "other\n", stderr);
+    if (a->rebuild + a->rollback + a->status + a->check + (a->inspect_file != NULL) > 1) {
+        fputs("gongwen-indexer: --rebuild, --rollback, --status, --check and --inspect "
+              "exclude each other\n", stderr);
         return IX_EXIT_FAILED;
     }
     a->roots = argv + optind;
@@ -541,6 +586,8 @@ int main(int argc, char **argv)
         code = inspect(&o, a.inspect_file);
     else if (a.status)
         code = status_json(cfg->database);
+    else if (a.check)
+        code = check_db(cfg->database);
     else if (!a.rollback && cfg->roots.n == 0)
         ix_log(&o, 0, "no document root: give ROOT... or set roots in [index] of the "
                "configuration");

@@ -632,6 +632,10 @@ static int process_range(run *r, size_t lo, size_t hi)
             ix_progress_clear(r->progress);
             ix_log(o, 0, "database error: %s (%s); the current batch is not committed, the "
                    "database holds the previous commit", err.msg, gw_code_name(err.code));
+            if (err.code == GW_ECORRUPT)
+                ix_log(o, 0, "the database is damaged: see gongwen-indexer --check, and build "
+                       "a new one with gongwen-indexer --rebuild (the current build keeps "
+                       "serving until the switch)");
             return IX_EXIT_FAILED;
         }
         done_bytes += (unsigned long long)r->items[i].size;

@@ -29,6 +29,7 @@ extern "C" {
 #include <cstdlib>
 #include <cstring>
 #include <algorithm>
+#include <sstream>
 #include <map>
 #include <mutex>
 #include <memory>
@@ -558,6 +559,20 @@ extern "C" int gw_db_commit_transaction(gw_db *db, gw_err *err)
 extern "C" int gw_db_cancel_transaction(gw_db *db, gw_err *err)
 {
     return end_explicit(db, false, err);
+}
+
+extern "C" int gw_db_check(const char *path, char **report, gw_err *err)
+{
+    gw_err_clear(err);
+    if (report)
+        *report = NULL;
+    std::ostringstream out;
+    int n = catching<int>(err, -1, [&] {
+        return (int)Xapian::Database::check(std::string(path), 0, &out);
+    });
+    if (report)
+        *report = gw_xstrdup(out.str().c_str());
+    return n;
 }
 
 extern "C" int gw_db_compact(const char *src, const char *dst, gw_err *err)

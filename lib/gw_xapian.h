@@ -153,6 +153,13 @@ int gw_db_cancel_transaction(gw_db *db, gw_err *err);
  * changes are not included). Used after a rebuild: it shrinks glass by ~40%. */
 int gw_db_compact(const char *src, const char *dst, gw_err *err);
 
+/* Xapian's consistency check of the database directory at path (every table's B-tree,
+ * and the tables against each other). Returns the number of problems found (0: none),
+ * or -1 with err set when the check could not run or stopped at damage (GW_ECORRUPT,
+ * GW_ENOTFOUND). *report (may be NULL) receives Xapian's findings as text (malloc'ed,
+ * caller frees; "" when clean). Reads the whole database: minutes for a large one. */
+int gw_db_check(const char *path, char **report, gw_err *err);
+
 /* ---- Documents ------------------------------------------------------------------------- */
 
 gw_xdoc *gw_xdoc_new(void);

@@ -1,0 +1,47 @@
+#!/bin/bash
+# A damaged database: each table of a copy of a real build is damaged in turn (32 KB of
+# its blocks overwritten, as a bad disk or a stray write would). `gongwen-indexer --check`
+# must find it (exit 2, naming the damage and the fix); searching it must not crash the
+# reader; `--rebuild` must build a sound database from the files and switch to it.
+source "$(dirname "$0")/lib.sh"
+
+python3 "$ROOT/tests/integration/searchd_corpus.py" "$T/corpus" 300 >/dev/null
+"$BIN/gongwen-indexer" -q -d "$T/db" --jobs 1 "$T/corpus" >"$T/index.log" 2>&1
+check "index 305 reports" test $? -le 1
+"$BIN/gongwen-indexer" --check -d "$T/db" >"$T/check0.out" 2>&1
+check "--check passes a sound database" test $? -eq 0
+check "--check says so" grep -q "no damage found" "$T/check0.out"
+build=$(sed -n 's/^auto //p' "$T/db")
+
+for table in postlist termlist position docdata; do
+    rm -rf "$T/copy" "$T/copy.d"
+    mkdir -p "$T/copy.d"
+    cp -r "$T/$build" "$T/copy.d/"
+    echo "auto copy.d/$(basename "$build")" >"$T/copy"
+    python3 - "$T/copy.d/$(basename "$build")/$table.glass" <<'PY'
+import os, sys
+p = sys.argv[1]
+n = os.path.getsize(p)
+b = bytearray(open(p, "rb").read())
+s = n // 4
+for i in range(s, min(n, s + 32768)):
+    b[i] ^= 0x5a
+open(p, "wb").write(b)
+PY
+    "$BIN/gongwen-indexer" --check -d "$T/copy" >"$T/check.out" 2>&1
+    rc=$?
+    check "$table damaged: --check exits 2 (got $rc)" test "$rc" -eq 2
+    check "$table damaged: the message says what to do" grep -q -- "--rebuild" "$T/check.out"
+    "$BIN/gongwen-search" -d "$T/copy" --json "发展" >/dev/null 2>"$T/search.err"
+    rc=$?
+    check "$table damaged: a search ends with an exit status, not a signal (got $rc)" test "$rc" -lt 128
+    "$BIN/gongwen-indexer" -q --rebuild -d "$T/copy" --jobs 1 --set index.max_drop=1 "$T/corpus" \
+        >"$T/rebuild.out" 2>&1
+    rc=$?
+    check "$table damaged: --rebuild builds a new database (exit $rc)" test "$rc" -le 1
+    "$BIN/gongwen-indexer" --check -d "$T/copy" >/dev/null 2>&1
+    check "$table damaged: the rebuilt database passes --check" test $? -eq 0
+    n=$("$BIN/gongwen-search" -d "$T/copy" --json "高质量发展" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+    check "$table damaged: the rebuilt database answers (高质量发展: $n)" test "${n:-0}" -gt 0
+done
+finish
