@@ -106,13 +106,14 @@ static const struct {
         {U, "质", 1, 0, 3}, {B, "质量", 1, 0, 6}, {U, "量", 2, 3, 3},
         {P, "P,", 3, 6, 1},
         {U, "发", 4, 7, 3}, {B, "发展", 4, 7, 6}, {U, "展", 5, 10, 3}}},
-    /* 2: line break and a run of several separators are one position each */
-    {"质量\n发展 , ;展", 1, 8, 9, {
+    /* 2: a blank line, and a run of several separators, are one position each (white
+     * space next to punctuation goes: the run's term is ",;") */
+    {"质量\n\n发展 , ;展", 1, 8, 9, {
         {U, "质", 1, 0, 3}, {B, "质量", 1, 0, 6}, {U, "量", 2, 3, 3},
-        {P, "P\n", 3, 6, 1},
-        {U, "发", 4, 7, 3}, {B, "发展", 4, 7, 6}, {U, "展", 5, 10, 3},
-        {P, "P , ;", 6, 13, 4},
-        {U, "展", 7, 17, 3}}},
+        {P, "P\n\n", 3, 6, 2},
+        {U, "发", 4, 8, 3}, {B, "发展", 4, 8, 6}, {U, "展", 5, 11, 3},
+        {P, "P,;", 6, 15, 3},
+        {U, "展", 7, 18, 3}}},
     /* 3: 5G网络 */
     {"5G网络", 1, 4, 5, {
         {W, "5g", 1, 0, 2},
@@ -122,7 +123,7 @@ static const struct {
     {"a年b", 1, 4, 4, {
         {W, "a", 1, 0, 1}, {U, "年", 2, 1, 3}, {E, "年", 2, 1, 3}, {W, "b", 3, 4, 1}}},
     /* 5: a lone Han character, no word neighbour: just the unigram */
-    {" 的 ", 1, 4, 3, {{P, "P ", 1, 0, 1}, {U, "的", 2, 1, 3}, {P, "P ", 3, 4, 1}}},
+    {"、的、", 1, 4, 3, {{P, "P、", 1, 0, 3}, {U, "的", 2, 3, 3}, {P, "P、", 3, 6, 3}}},
     /* 6: Han touching a word on its left */
     {"会议G20", 1, 4, 5, {
         {U, "会", 1, 0, 3}, {B, "会议", 1, 0, 6},
@@ -136,8 +137,8 @@ static const struct {
         {U, "发", 100, 0, 3}, {B, "发展", 100, 0, 6}, {U, "展", 101, 3, 3}}},
     /* 9: empty */
     {"", 1, 1, 0, {{0}}},
-    /* 10: only separators: one position, one term */
-    {" ,。\n", 1, 2, 1, {{P, "P ,。\n", 1, 0, 6}}},
+    /* 10: only separators: one position, one term (white space next to them goes) */
+    {" ,。\n", 1, 2, 1, {{P, "P,。", 1, 1, 4}}},
     /* 11: invalid byte between Han: U+FFFD separates */
     {"发\xFF展", 1, 4, 3, {{U, "发", 1, 0, 3}, {P, "P\xEF\xBF\xBD", 2, 3, 1}, {U, "展", 3, 4, 3}}},
     /* 12: a zero-width space inside a word normalizes away: still one bigram */
