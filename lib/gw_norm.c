@@ -260,11 +260,13 @@ static void add_phrase(const uint32_t *key, const uint32_t *val, size_t len)
         phrase_first[p->full[0] >> 3] |= (uint8_t)(1u << (p->full[0] & 7));
 }
 
-/* The phrases, plus one entry value -> value for every value that the character table
- * would change (OpenCC keeps 乾 in 乾隆, the table maps 乾 to 干): without it normalized
- * text would not be a fixpoint (乾隆 -> 乾隆 -> 干隆). The cost: Simplified text that
- * happens to hold such a value keeps it where OpenCC's character table would convert it
- * (OpenCC itself is not a fixpoint there). */
+/* The phrases, plus one entry value -> value for every value that is not a key itself:
+ * normalized text must be a fixpoint, and without them it would not be. The character
+ * table maps 乾 to 干 where OpenCC's 乾隆 keeps it (乾隆 -> 乾隆 -> 干隆), and a key may
+ * start inside a value once its own key is gone (傷亡枕藉甚鉅 -> 伤亡枕藉甚钜, where 藉甚
+ * is a key: -> 伤亡枕借甚钜). The cost: Simplified text that holds such a value keeps it
+ * where OpenCC would convert it once more (OpenCC itself is not a fixpoint there: it
+ * writes 变徵 for 變徵 and 变征 for 变徵). */
 static void build_phrases(void)
 {
     phrases = gw_xcalloc(2 * GW_T2S_PHRASE_COUNT + 1, sizeof *phrases);
@@ -273,16 +275,14 @@ static void build_phrases(void)
         size_t len = gw_t2s_phrase_ent[i][1];
         add_phrase(k, k + len, len);
     }
+    size_t nkeys = nphrases;
     for (size_t i = 0; i < GW_T2S_PHRASE_COUNT; i++) {
         const uint32_t *v = gw_t2s_phrase_cp + gw_t2s_phrase_ent[i][0] + gw_t2s_phrase_ent[i][1];
         size_t len = gw_t2s_phrase_ent[i][1];
-        int changes = 0;
-        for (size_t j = 0; j < len; j++)
-            changes |= full1(v[j]) != v[j];
-        if (!changes || is_key(v, len))
+        if (is_key(v, len))
             continue;
         int dup = 0; /* two keys with one value: one entry */
-        for (size_t j = GW_T2S_PHRASE_COUNT; j < nphrases; j++)
+        for (size_t j = nkeys; j < nphrases; j++)
             dup |= phrases[j].len == len && !memcmp(phrases[j].key, v, len * sizeof *v);
         if (!dup)
             add_phrase(v, v, len);
