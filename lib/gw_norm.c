@@ -444,6 +444,28 @@ int gw_norm_is_word(uint32_t cp)
 }
 
 
+/* ---- whole texts ----------------------------------------------------------------------- */
+
+/* keep: the first t->n entries must survive (growing mid-run); else the old content is
+ * dropped, which spares realloc copying it when a reused buffer meets a longer text. */
+static void grow(gw_norm_text *t, size_t need, int keep)
+{
+    if (need <= t->cap)
+        return;
+    size_t cap = t->cap ? t->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    if (!keep) {
+        free(t->cp);
+        free(t->orig);
+        t->cp = NULL;
+        t->orig = NULL;
+    }
+    t->cp = gw_xrealloc(t->cp, cap * sizeof *t->cp);
+    t->orig = gw_xrealloc(t->orig, cap * sizeof *t->orig);
+    t->cap = cap;
+}
+
 /* ---- white space ------------------------------------------------------------------------ */
 
 /* White space after NFKC (U+3000, U+00A0 and the typographic spaces are " " by then; the
@@ -468,7 +490,8 @@ static int ws_kind(uint32_t c)
  *  - else goes: between Han and Han or Han and a word the white space was a wrap or
  *    spacing, next to punctuation it would only make `质量 ，发展` and `质量，发展` two
  *    different separator terms.
- * Kept code points keep their spans, so a match across removed white space spans it. */
+ * Kept code points keep their spans, so a match across removed white space spans it.
+ * The text only shrinks, except where a lone U+2029 becomes "\n\n". */
 static void squeeze(gw_norm_text *t)
 {
     uint32_t *cp = t->cp;
@@ -502,6 +525,15 @@ static void squeeze(gw_norm_text *t)
         if (w == 0 || i == n)
             continue;
         if (breaks >= 2) {
+            if (i - w < 2) { /* a lone U+2029 and nothing removed before: make room */
+                grow(t, n + 1, 1);
+                cp = t->cp;
+                orig = t->orig;
+                memmove(cp + i + 1, cp + i, (n - i) * sizeof *cp);
+                memmove(orig + i + 1, orig + i, (n - i) * sizeof *orig);
+                n++;
+                i++;
+            }
             cp[w] = '\n';
             orig[w++] = orig[first_br];
             cp[w] = '\n';
@@ -512,28 +544,6 @@ static void squeeze(gw_norm_text *t)
         }
     }
     t->n = w;
-}
-
-/* ---- whole texts ----------------------------------------------------------------------- */
-
-/* keep: the first t->n entries must survive (growing mid-run); else the old content is
- * dropped, which spares realloc copying it when a reused buffer meets a longer text. */
-static void grow(gw_norm_text *t, size_t need, int keep)
-{
-    if (need <= t->cap)
-        return;
-    size_t cap = t->cap ? t->cap : 64;
-    while (cap < need)
-        cap *= 2;
-    if (!keep) {
-        free(t->cp);
-        free(t->orig);
-        t->cp = NULL;
-        t->orig = NULL;
-    }
-    t->cp = gw_xrealloc(t->cp, cap * sizeof *t->cp);
-    t->orig = gw_xrealloc(t->orig, cap * sizeof *t->orig);
-    t->cap = cap;
 }
 
 /* The per-code-point pass (NFKC + case folding + the character table), then, on the
