@@ -170,6 +170,26 @@ static const struct {
         {U, "关", 2, 3, 3}, {B, "关党", 2, 3, 6},
         {U, "党", 3, 6, 3}, {B, "党建", 3, 6, 6},
         {U, "建", 4, 9, 3}}},
+    /* 19: white space between a word and Han does not separate: the EDGE rule applies,
+     * and spans stay those of the original characters */
+    {"使用 Linux 系统", 1, 6, 9, {
+        {U, "使", 1, 0, 3}, {B, "使用", 1, 0, 6},
+        {U, "用", 2, 3, 3}, {E, "用", 2, 3, 3},
+        {W, "linux", 3, 7, 5},
+        {U, "系", 4, 13, 3}, {E, "系", 4, 13, 3}, {B, "系统", 4, 13, 6},
+        {U, "统", 5, 16, 3}}},
+    /* 20: one line break with indentation between Han: one bigram across it */
+    {"系\n   统", 1, 3, 3, {
+        {U, "系", 1, 0, 3}, {B, "系统", 1, 0, 10}, {U, "统", 2, 7, 3}}},
+    /* 21: two words keep a separator between them */
+    {"open source", 1, 4, 3, {
+        {W, "open", 1, 0, 4}, {P, "P ", 2, 4, 1}, {W, "source", 3, 5, 6}}},
+    /* 22: a blank line is a separator run of its own term */
+    {"量\r\n\r\n发", 1, 4, 3, {
+        {U, "量", 1, 0, 3}, {P, "P\n\n", 2, 3, 3}, {U, "发", 3, 7, 3}}},
+    /* 23: OpenCC's phrase: 藉口 is 借口 */
+    {"藉口", 1, 3, 3, {
+        {U, "借", 1, 0, 3}, {B, "借口", 1, 0, 6}, {U, "口", 2, 3, 3}}},
 };
 
 START_TEST(test_cases)
