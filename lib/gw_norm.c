@@ -209,7 +209,17 @@ typedef struct phrase {
 
 static phrase *phrases; /* sorted by full[0], then longest first; lives for the process */
 static size_t nphrases;
-static uint8_t phrase_first[0x10000 / 8]; /* bit c: some phrase has full[0] == c */
+/* phrase_at[c]: 1 + the first phrase whose full[0] is c, 0 for none (BMP only: every key
+ * of OpenCC's starts there); pair_bits: a bit per hash of (full[0], full[1]), so that
+ * most positions that start with a phrase's first character are rejected by one look-up
+ * (~6% of the code points of Chinese text start some phrase, few continue one). */
+static uint16_t phrase_at[0x10000];
+static uint8_t pair_bits[0x10000 / 8];
+
+static unsigned pair_hash(uint32_t a, uint32_t b)
+{
+    return (a * 0x9E3779B1u ^ b * 0x85EBCA77u) >> 16;
+}
 
 /* The per-code-point mapping of c when it is one code point (else c itself). */
 static uint32_t full1(uint32_t c)
@@ -256,8 +266,8 @@ static void add_phrase(const uint32_t *key, const uint32_t *val, size_t len)
     p->len = len;
     for (size_t i = 0; i < len; i++)
         p->full[i] = full1(key[i]);
-    if (p->full[0] < 0x10000)
-        phrase_first[p->full[0] >> 3] |= (uint8_t)(1u << (p->full[0] & 7));
+    unsigned h = pair_hash(p->full[0], p->full[1]);
+    pair_bits[h >> 3] |= (uint8_t)(1u << (h & 7));
 }
 
 /* The phrases, plus one entry value -> value for every value that is not a key itself:
@@ -288,6 +298,9 @@ static void build_phrases(void)
             add_phrase(v, v, len);
     }
     qsort(phrases, nphrases, sizeof *phrases, phrase_cmp);
+    for (size_t p = nphrases; p-- > 0;)
+        if (phrases[p].full[0] < 0x10000)
+            phrase_at[phrases[p].full[0]] = (uint16_t)(p + 1);
 }
 
 static int unified(uint32_t c)
@@ -331,17 +344,12 @@ static unsigned phrase_pass(const char *utf8, size_t base, gw_norm_text *t)
     unsigned fired = 0;
     for (size_t i = 0; i + 1 < n; i++) {
         uint32_t c = cp[i];
-        if (c >= 0x10000 || !(phrase_first[c >> 3] & (1u << (c & 7))))
+        if (c >= 0x10000 || !phrase_at[c])
             continue;
-        size_t lo = 0, hi = nphrases;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (phrases[mid].full[0] < c)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (size_t p = lo; p < nphrases && phrases[p].full[0] == c; p++) {
+        unsigned h = pair_hash(c, cp[i + 1]);
+        if (!(pair_bits[h >> 3] & (1u << (h & 7))))
+            continue;
+        for (size_t p = phrase_at[c] - 1u; p < nphrases && phrases[p].full[0] == c; p++) {
             const phrase *ph = &phrases[p];
             if (ph->len > n - i || memcmp(cp + i, ph->full, ph->len * sizeof *cp) != 0 ||
                 !key_matches(utf8, base, t->orig + i, ph->key, ph->len))
@@ -473,6 +481,8 @@ static void grow(gw_norm_text *t, size_t need, int keep)
  * 0 not white space, 1 a space, 2 one line break, 3 a paragraph break (U+2029). */
 static int ws_kind(uint32_t c)
 {
+    if (c > 0x3000 || (c > ' ' && c < 0x85))
+        return 0; /* Han, and most of ASCII: one compare */
     if (c == ' ' || c == '\t' || c == 0x1F || c == 0xA0 || c == 0x1680 ||
         (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000)
         return 1;
