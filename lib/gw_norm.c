@@ -1,15 +1,24 @@
-/* gw_norm.c: per-code-point normalization (NFKC + case folding, then Traditional ->
- * Simplified) and the character classes shared by tokenizer, query and snippets.
+/* gw_norm.c: the matching normalization (NFKC + case folding per code point, the white
+ * space rules, Traditional -> Simplified by OpenCC's phrases and characters) and the
+ * character classes shared by tokenizer, query and snippets.
  *
- * How it is fast: every BMP code point's complete mapping is computed ONCE (gw_norm_init,
- * ~6 ms) into a 64K-entry table; normalizing is then one table load per character. Code
- * points outside the BMP (rare: CJK extension B.., emoji, math letters) take a slower
- * path that asks utf8proc each time.
+ * How it is fast: every BMP code point's complete per-code-point mapping (NFKC, case
+ * folding, character table) is computed ONCE (gw_norm_init, ~6 ms) into a 64K-entry
+ * table; the first pass is then one table load per character. Code points outside the
+ * BMP (rare: CJK extension B.., emoji, math letters) take a slower path that asks
+ * utf8proc each time. The white space pass moves nothing before the first white space and
+ * tells Han from white space with one compare; the phrase pass looks up one table per
+ * character and a pair bitmap where a phrase may start.
  *
- * Decisions (docs/index-format.md):
+ * Decisions (docs/index-format.md §1, docs/decisions.md):
  *  - The mapping is a fixpoint: normalizing normalized text changes nothing (a query
  *    normalized twice still matches; NFKC can produce a Traditional character, e.g. the
- *    compatibility ideograph U+F900 -> 豈, which T->S then maps to 岂).
+ *    compatibility ideograph U+F900 -> 豈, which T->S then maps to 岂; a phrase's value
+ *    maps to itself).
+ *  - Phrases are matched on the text as OpenCC sees it (after NFKC, case folding and the
+ *    white space rules, before the character table), found through the first pass's
+ *    output and confirmed on the original bytes: the first pass keeps only the mapped
+ *    form, and a confirmation is needed only where that form already matches.
  *  - Composition happens inside one code point's mapping only: a base letter followed by
  *    a separate combining mark stays two code points (NFC text, which is what decoders
  *    and keyboards produce, is unaffected). Combining marks count as word characters so
