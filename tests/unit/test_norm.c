@@ -230,6 +230,19 @@ START_TEST(test_phrase_every_key)
 }
 END_TEST
 
+/* The variant for showing a whole query keeps its white space (it is syntax there), and
+ * still converts phrases. */
+START_TEST(test_spaced)
+{
+    const char *q = "\"機關黨建\" 2022年  -藉口\n浙 江";
+    size_t n;
+    char *s = gw_norm_string_spaced(q, strlen(q), &n);
+    ck_assert_str_eq(s, "\"机关党建\" 2022年  -借口\n浙 江");
+    ck_assert_uint_eq(n, strlen(s));
+    free(s);
+}
+END_TEST
+
 /* ---- 3. spans ---------------------------------------------------------------------- */
 
 static const struct {
@@ -523,6 +536,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_pairs, 0, sizeof pairs / sizeof *pairs);
     tcase_add_test(tc, test_fixpoint_white_space);
     tcase_add_test(tc, test_phrase_every_key);
+    tcase_add_test(tc, test_spaced);
     tcase_add_loop_test(tc, test_spans, 0, sizeof spans / sizeof *spans);
     tcase_add_test(tc, test_spans_point_at_original);
     tcase_add_loop_test(tc, test_fired, 0, sizeof fired_cases / sizeof *fired_cases);
