@@ -209,7 +209,7 @@ static int classify(uint32_t c)
 /* One phrase: its key (as OpenCC sees the text: after NFKC + case folding, before the
  * character table), its value, and `full`, the key as the per-code-point mapping leaves it
  * (what gw_norm_run's first pass wrote into cp[]): a phrase can only start where cp[]
- * holds full[0], so one bitmap test per code point rejects almost every position. */
+ * holds full[0] followed by full[1], which two look-ups (phrase_at, pair_bits) test. */
 typedef struct phrase {
     const uint32_t *key, *val;
     uint32_t full[16];
