@@ -24,7 +24,7 @@ THE ORACLE (what a reader sees, and the target behaviour; it never uses gw_norm)
      browser shows is modelled: outside <pre>, every run of white space in the source
      (line breaks included) is one space; a block element (p, div, h1-h6, li, td, pre,
      header, footer, nav, table rows, ...) starts and ends a paragraph; <br> is one line
-     break inside a paragraph. Inside <pre>, and in text files, the text is kept as written:
+     break inside a paragraph (so <br><br>, an empty line on the screen, is a blank line). Inside <pre>, and in text files, the text is kept as written:
      a line with nothing but white space (a blank line) ends a paragraph, a single line
      break does not. Everything that is text is kept, page chrome included (LibreOffice's
      header and its hidden "Help content debug info" footer, the guides' navigation).
@@ -33,8 +33,9 @@ THE ORACLE (what a reader sees, and the target behaviour; it never uses gw_norm)
   3. White space (the issue's rules 1 and 2), inside a paragraph: a run of white space
      (spaces, tabs, at most one line break with any indentation) is removed when it stands
      between two Han characters, or between a Han character and a letter/digit (either
-     order); between two letters/digits (or next to punctuation or a symbol) it becomes one
-     space; at the ends of a paragraph it goes. Paragraphs are separated by a line break,
+     order), or next to punctuation or a symbol; between two letters/digits it becomes one
+     space; at the ends of a paragraph it goes; a run holding a blank line (two line
+     breaks) separates like a paragraph break. Paragraphs are separated by a line break,
      which no query holds, so nothing matches across a paragraph break. "Han" is CJK
      ideographs (with extensions and compatibility ideographs), kana and Hangul; a
      letter/digit is any other character str.isalnum() accepts.
@@ -265,10 +266,15 @@ def squeeze(para, han_latin=True, han_han=True):
         if s == 0 or e == len(para):
             return ""
         a, b = para[s - 1], para[e]
+        if len(re.findall(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028]", m.group())) >= 2 \
+                or "\u2029" in m.group():
+            return "\n"  # a blank line (<br><br>): a break no query holds
         if han_han and is_han(a) and is_han(b):
             return ""
         if han_latin and ((is_han(a) and is_wordch(b)) or (is_wordch(a) and is_han(b))):
             return ""
+        if not (is_han(a) or is_wordch(a)) or not (is_han(b) or is_wordch(b)):
+            return ""  # next to punctuation: one separator whatever the spacing
         return " "
     return WS.sub(repl, para)
 

@@ -9,4 +9,9 @@ $(BUILD)/gen/gw_t2s_table.h: lib/gen_t2s.sh
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)lib/gen_t2s.sh $@
-$(BUILD)/lib/gw_norm.o: $(BUILD)/gen/gw_t2s_table.h
+# Traditional -> Simplified phrase table for gw_norm.c, from OpenCC's TSPhrases.
+$(BUILD)/gen/gw_t2s_phrases.h: lib/gen_t2s_phrases.sh
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)lib/gen_t2s_phrases.sh $@
+$(BUILD)/lib/gw_norm.o: $(BUILD)/gen/gw_t2s_table.h $(BUILD)/gen/gw_t2s_phrases.h

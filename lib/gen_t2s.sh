@@ -3,9 +3,9 @@
 # t2s character dictionary (TSCharacters.ocd2), exported with OpenCC's own `opencc_dict`.
 #   Usage: lib/gen_t2s.sh OUT.h [TSCharacters.ocd2]
 # Only single code point -> single code point entries are kept, and of several candidates
-# only the first (OpenCC's preferred one): gw_norm maps one character at a time so that
-# every normalized character keeps its original's position; phrase-level conversion is
-# deliberately not used (DESIGN.md §2.4). Matching only needs the map to be consistent.
+# only the first (OpenCC's preferred one): every normalized character keeps its
+# original's position. gw_norm applies it where no phrase of OpenCC's phrase table
+# (lib/gen_t2s_phrases.sh) starts, as OpenCC's t2s.json does.
 set -eu
 out=$1
 dict=${2:-}

@@ -794,6 +794,7 @@ struct kline {
     int indented;      /* the raw line started with white space: a new paragraph */
     int marker;        /* the line starts with a list marker: 一、 (一) 1. 第三条 ① */
     int punct;         /* the line holds sentence punctuation (line_scan.punct) */
+    int blank;         /* a blank line came before it: a paragraph break, kept */
 };
 
 static int is_digit_cp(uint32_t cp)
@@ -1044,6 +1045,7 @@ typedef struct clean_run {
     size_t nl, capl;
     int in_head;
     size_t head_lines;  /* the head ends after 20 lines: the search stays linear */
+    int blank;          /* a blank line since the last kept line */
     gw_clean_stats st;
 } clean_run;
 
@@ -1130,6 +1132,8 @@ static void keep_line(clean_run *cr, const char *l, size_t llen, const struct li
     k->first = sc->first;
     k->last = sc->last;
     k->indented = indented;
+    k->blank = cr->blank;
+    cr->blank = 0;
     gw_buf_append(&cr->work, l, llen);
 }
 
@@ -1152,7 +1156,7 @@ static void clean_line(clean_run *cr, const char *raw, size_t rlen)
     size_t llen = cr->line.len;
     int indented;
     const char *l = trim_line(cr->line.data ? cr->line.data : "", &llen, &indented);
-    if (llen == 0) return;
+    if (llen == 0) { cr->blank = 1; return; } /* a paragraph break: kept (join_lines) */
 
     /* Rules and repeated titles compare keys; a line too long for a rule is a
      * paragraph, and ends the head: no key needed. */
@@ -1206,7 +1210,9 @@ static void join_lines(clean_run *cr, gw_buf *body)
     body->data[0] = '\0';
     for (size_t i = 0; i < cr->nl; i++) {
         if (i > 0) {
-            if (joinable(cr->ls, i, &plan))
+            if (cr->ls[i].blank) /* white space alone does not separate Han (gw_norm.h) */
+                gw_buf_puts(body, "\n\n");
+            else if (joinable(cr->ls, i, &plan))
                 cr->st.joined_wraps++;
             else
                 gw_buf_putc(body, '\n');

@@ -73,8 +73,9 @@ typedef enum gw_chrome_kind {
 } gw_chrome_kind;
 
 typedef struct gw_clean_result {
-    char *text;       /* the body: non-empty trimmed lines separated by '\n' (no trailing
-                         '\n'), NUL-terminated; "" when nothing is left */
+    char *text;       /* the body: non-empty trimmed lines separated by '\n', or by "\n\n"
+                         where the input had a blank line between them (a paragraph
+                         break); no trailing '\n'; NUL-terminated; "" when nothing is left */
     size_t len;
     char *meta;       /* the metadata lines taken out of the body, trimmed, in document
                          order, each followed by '\n'; "" when none (input to gw_meta) */

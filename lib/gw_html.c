@@ -233,11 +233,11 @@ static int is_skipped(const char *n)
     return 0;
 }
 
-/* Elements that begin and end a line. */
+/* Elements that begin and end a paragraph (<br> is a line break inside one). */
 static int is_block(const char *n)
 {
     static const char *const block[] = {
-        "p",        "div",        "br",         "li",      "tr",       "h1",      "h2",
+        "p",        "div",                      "li",      "tr",       "h1",      "h2",
         "h3",       "h4",         "h5",         "h6",      "section",  "article", "table",
         "ul",       "ol",         "blockquote", "pre",     "hr",       "dd",      "dt",
         "dl",       "address",    "aside",      "caption", "center",   "details", "dialog",
@@ -268,7 +268,7 @@ typedef struct writer {
     uint32_t last; /* last code point written on the current line, 0 at line start */
     int ws;        /* collapsible whitespace pending */
     int ws_nl;     /* ... and it contained a line break */
-    int nl;        /* line break pending */
+    int nl;        /* pending: 1 a line break, 2 a paragraph break (a blank line) */
     int sep;       /* cell separator pending (a forced space) */
     int pre;       /* depth of <pre>-like elements */
 } writer;
@@ -284,8 +284,16 @@ static int ws_char(uint32_t c)
 static void put_char(writer *w, uint32_t c, const char *p, size_t k)
 {
     if (w->nl) {
-        if (w->b->len > w->start && w->b->data[w->b->len - 1] != '\n')
-            gw_buf_putc(w->b, '\n');
+        /* w->nl line breaks in all (a blank line at most), counting those already
+         * written; none at the start of the page's text */
+        if (w->b->len > w->start) {
+            size_t have = 0;
+            while (have < (size_t)w->nl && w->b->len - have > w->start &&
+                   w->b->data[w->b->len - 1 - have] == '\n')
+                have++;
+            for (size_t i = have; i < (size_t)w->nl; i++)
+                gw_buf_putc(w->b, '\n');
+        }
         w->nl = w->ws = w->sep = 0;
         w->last = 0;
     }
@@ -308,7 +316,10 @@ static void put_text(writer *w, const char *s, size_t n)
         }
         if (ws_char(c)) {
             if (w->pre && (c == '\n' || c == '\r')) {
-                w->nl = 1;
+                /* as written: a line holding only white space between two line breaks
+                 * is a blank line (\r\n is one line break) */
+                if (!(c == '\r' && i + 1 < n && s[i + 1] == '\n') && w->nl < 2)
+                    w->nl++;
             } else {
                 w->ws = 1;
                 w->ws_nl |= c == '\n' || c == '\r';
@@ -335,8 +346,11 @@ static int enter(writer *w, xmlNode *n)
     const char *name = (const char *)n->name;
     if (!name || is_skipped(name))
         return 0;
-    if (is_block(name)) {
-        w->nl = 1;
+    if (!strcmp(name, "br")) {
+        if (w->nl < 2) /* one line break each: <br><br> shows an empty line */
+            w->nl++;
+    } else if (is_block(name)) {
+        w->nl = 2;
         if (!strcmp(name, "pre") || !strcmp(name, "listing") || !strcmp(name, "xmp") ||
             !strcmp(name, "plaintext") || !strcmp(name, "textarea"))
             w->pre++;
@@ -352,7 +366,7 @@ static void leave(writer *w, xmlNode *n)
         return;
     const char *name = (const char *)n->name;
     if (is_block(name)) {
-        w->nl = 1;
+        w->nl = 2;
         if (w->pre && (!strcmp(name, "pre") || !strcmp(name, "listing") || !strcmp(name, "xmp") ||
                        !strcmp(name, "plaintext") || !strcmp(name, "textarea")))
             w->pre--;

@@ -24,13 +24,18 @@
  *  - Entities are decoded (&amp; &#x4E2D; &nbsp; ...) by libxml2. &nbsp; is U+00A0 and
  *    stays so, as in a browser: it is not collapsible whitespace (gw_norm's NFKC turns it
  *    into a space for matching). NUL never appears in the output.
- *  - Block elements (p, div, br, li, tr, h1-h6, section, article, table, ul, ol,
- *    blockquote, pre, hr, dd, dt, td, th, ...) separate lines with '\n'. Runs of blank
- *    lines collapse to one '\n' (no empty lines); lines carry no leading/trailing spaces.
+ *  - Block elements (p, div, li, tr, h1-h6, section, article, table, ul, ol, blockquote,
+ *    pre, hr, dd, dt, ...) are paragraphs: one blank line ("\n\n") between them, since
+ *    a single line break no longer separates anything for matching (gw_norm.h: a
+ *    heading must not run into the paragraph under it). <br> is one line break, so
+ *    <br><br> (an empty line on the screen) is a blank line too. Never more than one
+ *    blank line in a row, none at the start or the end; lines carry no leading/trailing
+ *    spaces. td and th cells of a row are separated by a space.
  *  - Inside a line, HTML whitespace (space, tab, CR, LF, FF) collapses to one space, except
  *    that a whitespace run containing a line break between two CJK characters vanishes:
  *    source line wraps inside a Chinese paragraph must not become spaces, or a phrase
- *    would no longer match. Inside <pre>, line breaks are kept.
+ *    would no longer match. Inside <pre>, line breaks are kept as written (\r\n is one),
+ *    blank lines as one blank line.
  *  - The output is valid UTF-8 whenever the input is (run gw_decode first).
  *
  * Memory: libxml2 builds the whole tree, a few times the page's size (a 20 MB page peaks

@@ -143,8 +143,11 @@ void gw_index_dupkey(const gw_norm_text *body, char out[17]);
  * an index written by an older build would be searched wrongly by this one:
  *   1  (no key) the first layout
  *   2  separator runs are positioned terms (GW_TOK_SEP): phrases across punctuation
- *   3  the text is stored LZ4-compressed in GW_SLOT_TEXT, no longer in the data */
-#define GW_INDEX_LAYOUT 3
+ *   3  the text is stored LZ4-compressed in GW_SLOT_TEXT, no longer in the data
+ *   4  white space between Han characters, or Han and a word, no longer separates;
+ *      Traditional -> Simplified by OpenCC's phrases too; HTML blocks are paragraphs
+ *      (gw_norm.h, gw_html.h): the terms of the same text changed */
+#define GW_INDEX_LAYOUT 4
 #define GW_INDEX_LAYOUT_KEY "gongwen.layout"
 
 /* Checks db's layout: GW_OK when it is GW_INDEX_LAYOUT or db holds no document yet (a

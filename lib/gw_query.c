@@ -52,7 +52,7 @@ gw_query *gw_query_parse(const char *s, size_t len, size_t max_bytes, gw_err *er
     q->input = repair(s, len);
     size_t slen, nl;
     char *stripped = gw_query_strip_pinyin(q->input, strlen(q->input), &slen, &q->pinyin);
-    q->norm = gw_norm_string(stripped, slen, &nl);
+    q->norm = gw_norm_string_spaced(stripped, slen, &nl); /* for display: spaces kept */
     q->root = gw_qparse_tree(q, stripped, slen);
     free(stripped);
     if (!q->root) {

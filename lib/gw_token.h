@@ -3,7 +3,8 @@
  * 1. Input is a gw_norm_text; every token carries the byte span of the ORIGINAL text.
  * 2. No allocation per token: `term` is borrowed for the call only.
  * 3. Positions: every Han code point and every word occupies one position; a run of
- *    separators (space, punctuation, symbols, line breaks) occupies one position too —
+ *    separators (punctuation, symbols, a blank line, a space between two words: what
+ *    gw_norm_run left of white space) occupies one position too —
  *    the gap that keeps phrases from matching across "質量,發展" — and is itself a term
  *    (GW_TOK_SEP), so that a phrase spanning it ("深入：开展") is an exact phrase.
  * 4. Terms:

@@ -10,11 +10,11 @@ PKGS="libmicrohttpd opencc uchardet libutf8proc friso jansson inih libxml-2.0 li
 CF="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ilib -I$BUILD/gen $(pkg-config --cflags $PKGS)"
 mkdir -p "$BUILD/lib"
 # Generated sources (lib/gen.mk), made by the same rules as the normal build.
-make --no-print-directory -s BUILD="$BUILD" "$BUILD/gen/gw_t2s_table.h"
+make --no-print-directory -s BUILD="$BUILD" "$BUILD/gen/gw_t2s_table.h" "$BUILD/gen/gw_t2s_phrases.h"
 objs=()
 for src in lib/*.c; do
     o="$BUILD/lib/$(basename "${src%.c}").o"
-    [ "$o" -nt "$src" ] && [ "$o" -nt "$BUILD/gen/gw_t2s_table.h" ] || clang -std=c11 $CF -c "$src" -o "$o"
+    [ "$o" -nt "$src" ] && [ "$o" -nt "$BUILD/gen/gw_t2s_table.h" ] && [ "$o" -nt "$BUILD/gen/gw_t2s_phrases.h" ] || clang -std=c11 $CF -c "$src" -o "$o"
     objs+=("$o")
 done
 for src in lib/*.cc; do

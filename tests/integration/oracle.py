@@ -11,21 +11,21 @@ never through gw_norm (a bug shared by the engine and its oracle would be invisi
     point, as the engine promises (gw_norm.h): a letter followed by a separate combining
     mark stays two code points. Default-ignorable code points (ZWSP, ZWJ, soft hyphen,
     variation selectors, ...) are dropped;
+  - white space (docs/index-format.md §1, rules 1 and 2), on the folded text, by regular
+    expressions of Python's own (\\s is str.isspace()): a run of white space at the start
+    or the end of a text goes; a run holding a blank line (two line breaks, \\r\\n
+    counting one, or U+2029) is "\\n\\n", a separator; else between two letters/digits
+    it is one space; else (between Han characters, Han and a letter/digit, next to
+    punctuation) it goes. So "Linux 系统" is "linux系统", "浙 江 省" is "浙江省", a wrap
+    "系\\n   统" is "系统", "open  source" is "open source", and "质量\\n\\n发展" keeps its
+    separator;
   - Traditional -> Simplified by the `opencc` command (config t2s.json), run once over a
-    whole batch of texts. OpenCC converts by phrase where the engine maps one character at
-    a time (gw_norm.h): where the two differ the oracle and the engine disagree, and a
-    query touching such a place fails. Known places: the phrases of OpenCC's TSPhrases
-    (藉口 and 憑藉: opencc 借, the engine 藉; 乾隆, 乾坤: opencc 乾, the engine 干; 瞭解,
-    明瞭: opencc 了, the engine 瞭; 回覆, 答覆: opencc 复, the engine 覆; 計畫: opencc 计划,
-    the engine 计画; 沈默: opencc 沉, the engine 沈; 項鍊: opencc 链, the engine 炼), and
-    薴, which opencc converts once (苧) and the engine to its fixpoint (苎). Character by
-    character, every other code point assigned in Unicode 14 (Python 3.11) agrees;
-  - whitespace, as the engine treats it today: a separator like punctuation. It is kept
-    (after NFKC: U+3000 and U+00A0 are " "), and a phrase matches only where the text has
-    the same separators between the same characters: "高质量发展" is not found in
-    "高质量 发展". (DESIGN.md §2.4 asks for whitespace between two Han characters, or
-    between Han and a Latin/digit word, never to separate; the engine does not do that
-    yet, and this oracle models what it does.)
+    whole batch of texts after the white space rule, as OpenCC converts: by its phrase
+    table where a phrase starts (藉口 -> 借口, 乾隆 stays 乾隆, 計畫 -> 计划), else by its
+    character table. The engine converts the same way (gw_norm.h). Known differences,
+    none of them in the texts of these tests: 薴, which opencc converts once (苧) and the
+    engine to its fixpoint (苎); and Simplified text holding a phrase's value that OpenCC
+    would convert once more (变徵: opencc 变征, the engine keeps it, a fixpoint).
 
 Then a phrase matches where its normalized text occurs in the normalized text, with the
 letter/digit edge rule: where the phrase begins or ends with a letter or digit, that edge
@@ -160,10 +160,29 @@ def t2s_many(texts):
     return out
 
 
+WS_RUN = re.compile(r"\s+")
+LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028]")
+
+
+def squeeze(s):
+    """The white space rules on a folded text (the module docstring)."""
+    def repl(m):
+        a, b = m.start(), m.end()
+        if a == 0 or b == len(s):
+            return ""
+        run = m.group()
+        if "\u2029" in run or len(LINE_BREAK.findall(run)) >= 2:
+            return "\n\n"
+        if is_word(s[a - 1]) and is_word(s[b]):
+            return " "
+        return ""
+    return WS_RUN.sub(repl, s)
+
+
 def normalize_many(texts):
-    """The matching form of every text: pinyin annotations out, NFKC + casefold, then
-    Traditional -> Simplified (opencc, one run for the whole batch)."""
-    return t2s_many([fold(strip_pinyin(t)) for t in texts])
+    """The matching form of every text: pinyin annotations out, NFKC + casefold, the white
+    space rules, then Traditional -> Simplified (opencc, one run for the whole batch)."""
+    return t2s_many([squeeze(fold(strip_pinyin(t))) for t in texts])
 
 
 def have_opencc():

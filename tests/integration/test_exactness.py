@@ -2,7 +2,9 @@
 """Exactness against brute force (issue 6, point 2).
 
 Generates a few hundred noisy documents (Traditional and Simplified mixed, pinyin
-annotations, full-width digits and letters, line wraps, Latin+Han, punctuation), indexes
+annotations, full-width digits and letters, line wraps with indentation, letter-spaced
+Han, Latin words set apart by spaces, blank lines, Latin+Han, punctuation, phrases that
+OpenCC converts by its phrase table), indexes
 them with the real gongwen-indexer into a temporary database, and for a few hundred queries
 of every kind compares the engine's result set (gongwen-search --batch --json, no collapsing,
 every hit) with a brute-force substring search over the normalized stored text:
@@ -18,10 +20,11 @@ every hit) with a brute-force substring search over the normalized stored text:
     its explanation (friso's segmentation of the query is part of the specification), and
     the test checks that they cover the letters of the oracle's normalized query exactly.
 
-The vocabulary keeps to what the engine promises today: Traditional characters that map
-one to one. Where OpenCC converts by phrase and the engine by character (藉口, 乾隆, 瞭解,
-回覆, 計畫; oracle.py), the two disagree: no query or document here contains such a
-phrase, and one that did would fail until the engine follows the phrase table.
+The white space rules and OpenCC's phrases are covered both ways: documents written with
+white space (浙 江 省, Linux 系统, a wrap 系⏎   统) are searched typed solid, solid text
+is searched typed with spaces, nothing may match across a blank line or a punctuation
+mark; 藉口, 瞭解, 計畫, 乾隆, 項鍊 written in Traditional are searched in Simplified, and the
+other way round.
 
 Prints TAP lines, recall and precision per kind; both must be 100%.
 """
@@ -31,7 +34,7 @@ import random
 import subprocess
 import sys
 
-from oracle import (INDEXER, SEARCH, diag, find, have_opencc, is_han, is_word, main,
+from oracle import (INDEXER, SEARCH, diag, find, fold, have_opencc, is_han, is_word, main,
                     normalize_many, ok, strip_pinyin)
 
 NDOCS = int(os.environ.get("EXACT_DOCS", "300"))
@@ -53,6 +56,11 @@ VOCAB = [
     ("项目", "項目"), ("资金", "資金"), ("科技", "科技"), ("产业", "產業"), ("企业", "企業"),
     ("市场", "市場"), ("民生", "民生"), ("乡村振兴", "鄉村振興"), ("营商环境", "營商環境"),
 ]
+# Converted by OpenCC's phrase table, not character by character (藉 stays 藉, 乾 is 干,
+# 瞭 stays 瞭, 畫 is 画, 鍊 is 炼 in the character table)
+PHRASES = [("借口", "藉口"), ("了解", "瞭解"), ("计划", "計畫"), ("乾隆", "乾隆"), ("项链", "項鍊")]
+VOCAB += PHRASES
+SPACES = [" ", "  ", "\u3000", "\t", "\n", "\n    ", "\r\n  "]
 FILLERS = list("的和在了是与对把为及并等将以上中下年月日")
 LATIN = ["G20峰会", "G201号", "5G网络", "32个", "132个", "COVID-19疫情", "APEC会议",
          "2022年", "2023年", "GDP增长", "第3季度", "AI产业", "A股市场", "12345热线"]
@@ -94,6 +102,13 @@ def sentence(rng, script):
         else:
             parts.append(rng.choice(PUNCT))
     s = "".join(parts)
+    # white space that does not separate: Han letter-spaced, a Latin word set apart
+    if rng.random() < 0.2:
+        k = rng.randint(1, len(s) - 1) if len(s) > 1 else 0
+        if k and is_han(s[k - 1]) and is_han(s[k]):
+            s = s[:k] + " ".join(s[k:k + 4]) + s[k + 4:]
+    if rng.random() < 0.2:
+        s += rng.choice(SPACES) + latin(rng) + rng.choice(SPACES) + word(rng, script)
     # pinyin annotations after some characters
     out = []
     for ch in s:
@@ -101,11 +116,13 @@ def sentence(rng, script):
         if ch in PINYIN and rng.random() < 0.08:
             out.append(rng.choice(("(", "（")) + PINYIN[ch] + rng.choice((")", "）")))
     s = "".join(out)
-    # a line wrap inside the sentence
+    # a line wrap inside the sentence, with some indentation
     if len(s) > 8 and rng.random() < 0.15:
         k = rng.randint(2, len(s) - 2)
-        s = s[:k] + "\n" + s[k:]
-    return s + rng.choice(("。", "。", "；", "！"))
+        s = s[:k] + rng.choice(("\n", "\n  ", "\n\t")) + s[k:]
+    # some end without punctuation (a heading-like line): a line or paragraph break is
+    # then all that stands between two Han characters
+    return s + rng.choice(("。", "。", "；", "！", ""))
 
 
 def document(rng, i):
@@ -117,7 +134,10 @@ def document(rng, i):
     paras = []
     for _ in range(rng.randint(3, 7)):
         paras.append("".join(sentence(rng, script) for _ in range(rng.randint(2, 5))))
-    return "%s\n%s 来源：%s\n%s\n" % (title, date, rng.choice(SOURCES), "\n".join(paras))
+    body = paras[0]
+    for p in paras[1:]:  # a paragraph break (blank line) or only a line break
+        body += rng.choice(("\n", "\n\n", "\n \n", "\r\n\r\n")) + p
+    return "%s\n%s 来源：%s\n%s\n" % (title, date, rng.choice(SOURCES), body)
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -144,8 +164,10 @@ def run(tmp):
         return
     # the oracle itself folds what the engine promises to fold (DESIGN.md §2.2, §2.4)
     examples = {"２０２２年": "2022年", "Ｇ２０峰會": "g20峰会", "發(fā)展": "发展",
-                "高質（zhì）量": "高质量", "COVID-19疫情": "covid-19疫情", "網絡\u3000環境": "网络 环境",
-                "機關\u200b黨建": "机关党建"}
+                "高質（zhì）量": "高质量", "COVID-19疫情": "covid-19疫情", "網絡\u3000環境": "网络环境",
+                "機關\u200b黨建": "机关党建", "使用 Linux 系统": "使用linux系统", "浙 江 省": "浙江省",
+                "文件系\n    统": "文件系统", "质量\n\n发展": "质量\n\n发展", "open  source": "open source",
+                "藉口": "借口", "計畫": "计划", "乾隆": "乾隆", "項鍊": "项链", "瞭解": "了解"}
     got = normalize_many(list(examples))
     ok(got == list(examples.values()), "the oracle normalizes %s" % dict(zip(examples, got)))
     rng = random.Random(20231118)
@@ -275,6 +297,58 @@ def run(tmp):
     for q in ["發(fā)展", "質(zhì)量發(fā)展", "改(gǎi)革"]:
         queries.append(("pinyin-annotated", q, False))
         queries.append(("pinyin-annotated", '"%s"' % q, True))
+    # ---- rules 1 and 2: white space ----
+    # written with white space inside (raw stored text), typed solid
+    n_ws = 0
+    for _ in range(3000):
+        if n_ws >= 40:
+            break
+        raw = qrng.choice(raw_body)
+        i = qrng.randrange(0, max(1, len(raw) - 12))
+        s = raw[i:i + qrng.randint(4, 12)]
+        f = fold(s)
+        inner = f.strip()
+        if inner != f or not inner or not any(c.isspace() for c in inner):
+            continue
+        if "\n\n" in inner.replace(" ", "").replace("\t", "").replace("\r", ""):
+            continue
+        if not all(is_han(c) or is_word(c) or c.isspace() for c in inner):
+            continue
+        n_ws += 1
+        solid = "".join(c for c in inner if not c.isspace())
+        queries.append(("white space typed solid", '"%s"' % solid, True))
+        queries.append(("white space typed solid", solid, False))
+    ok(n_ws >= 20, "documents hold white space between Han and Latin/Han (%d taken)" % n_ws)
+    # written solid, typed with spaces (letter-spaced, or a Latin word set apart)
+    for _ in range(30):
+        s = han_sub(pick(), qrng.randint(3, 6))
+        if s:
+            queries.append(("solid typed with spaces", '"%s"' % " ".join(s), True))
+    for w in ["G20峰会", "32个", "5G网络", "2022年", "APEC会议", "GDP增长", "12345热线"]:
+        i = next(k for k in range(1, len(w)) if is_han(w[k]) != is_han(w[k - 1]))
+        queries.append(("solid typed with spaces", '"%s %s"' % (w[:i], w[i:]), True))
+        queries.append(("solid typed with spaces", '"%s\u3000%s"' % (w[:i], w[i:]), True))
+    queries.append(("solid typed with spaces", '"132 个"', True))  # never in 32个: edges stay
+    # across a blank line or punctuation: the characters on both sides glued (what matches
+    # is only where the text holds them glued elsewhere)
+    n_break = 0
+    for d in docs:
+        b = d[2]
+        for m in range(len(b)):
+            if n_break >= 30:
+                break
+            if b.startswith("\n\n", m) and m >= 2 and is_han(b[m - 1]) and is_han(b[m - 2]) \
+                    and m + 4 <= len(b) and is_han(b[m + 2]) and is_han(b[m + 3]):
+                queries.append(("across a blank line", '"%s%s"' % (b[m - 2:m], b[m + 2:m + 4]), True))
+                n_break += 1
+    ok(n_break >= 10, "documents hold blank lines between Han characters (%d taken)" % n_break)
+    # ---- rule 4: OpenCC's phrases, both ways ----
+    for s_, t in PHRASES:
+        for form in (s_, t):
+            queries.append(("phrase-level T->S", '"%s"' % form, True))
+            queries.append(("phrase-level T->S", form, False))
+    queries.append(("phrase-level T->S", '"干隆"', True))  # the character table's form: nowhere
+
     for _ in range(15):
         s = list(han_sub(pick(), 6) or "")
         qrng.shuffle(s)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The index layout version: a database written by an older layout (here: one whose
-# "gongwen.layout" key says 2, which kept the text in the document data, or is removed, as
-# the first layout wrote none) is refused with a message that says to rebuild it — by
+# "gongwen.layout" key says 3, whose terms predate the white space and phrase rules, or 2,
+# which kept the text in the document data, or is removed, as the first layout wrote
+# none) is refused with a message that says to rebuild it — by
 # gongwen-search, by the daemon (/health 503) and by an incremental indexer run — and
 # --rebuild makes it current again. A phrase across a punctuation mark is then found
 # exactly through the separator terms, and snippets are drawn from the stored text.
@@ -14,7 +15,7 @@ DB=$T/db
 "$IX" -d "$DB" -q "$T/c" >"$T/out0" 2>&1
 check_eq "first run exits 0" 0 "$?"
 build=$(status "$DB" build)
-check_eq "the layout is recorded" 3 "$(xapian-metadata get "$build" gongwen.layout)"
+check_eq "the layout is recorded" 4 "$(xapian-metadata get "$build" gongwen.layout)"
 
 # A phrase across punctuation, found through its separator term: the text of seed 001.
 q='"機關黨建,模範機關"'
@@ -27,13 +28,22 @@ check_eq "a phrase across a comma finds exactly the document with it" "p.txt" "$
 check "the phrase is matched by positions alone (no check against the text)" \
     bash -c "! grep -q 'checked against the text' '$T/explain'"
 
-# The previous layout (the text in the data): refused, not searched with empty snippets.
+# The previous layout (terms of other white space and T->S rules): refused, not searched
+# with a wrong answer.
+xapian-metadata set "$build" gongwen.layout 3
+"$BIN/gongwen-search" -d "$DB" 发展 >"$T/s3" 2>"$T/e3a"
+rc=$?
+check "gongwen-search refuses an index of layout 3 (exit $rc)" test "$rc" -ne 0
+check "naming both layouts" \
+    grep -q 'index layout 3, this gongwen reads layout 4: rebuild it (gongwen-indexer --rebuild)' "$T/e3a"
+
+# The layout before (the text in the data): refused, not searched with empty snippets.
 xapian-metadata set "$build" gongwen.layout 2
 "$BIN/gongwen-search" -d "$DB" 发展 >"$T/s2" 2>"$T/e2a"
 rc=$?
 check "gongwen-search refuses an index of layout 2 (exit $rc)" test "$rc" -ne 0
 check "naming both layouts" \
-    grep -q 'index layout 2, this gongwen reads layout 3: rebuild it (gongwen-indexer --rebuild)' "$T/e2a"
+    grep -q 'index layout 2, this gongwen reads layout 4: rebuild it (gongwen-indexer --rebuild)' "$T/e2a"
 
 # The first layout: no key.
 xapian-metadata set "$build" gongwen.layout ""
@@ -42,10 +52,10 @@ check_eq "the key is gone" "" "$(xapian-metadata get "$build" gongwen.layout)"
 rc=$?
 check "gongwen-search refuses an index of layout 1 (exit $rc)" test "$rc" -ne 0
 check "its message names the layouts and the cure" \
-    grep -q 'index layout 1, this gongwen reads layout 3: rebuild it (gongwen-indexer --rebuild)' "$T/e1"
+    grep -q 'index layout 1, this gongwen reads layout 4: rebuild it (gongwen-indexer --rebuild)' "$T/e1"
 "$IX" -d "$DB" -q "$T/c" >"$T/o2" 2>"$T/e2"
 check_eq "an incremental run refuses it (exit 2)" 2 "$?"
-check "with the same message" grep -q 'index layout 1, this gongwen reads layout 3' "$T/e2"
+check "with the same message" grep -q 'index layout 1, this gongwen reads layout 4' "$T/e2"
 if [ -x "$BIN/gongwen-searchd" ]; then
     start_searchd "$DB"
     # the workers open the database at their first request: poll briefly for the reason
@@ -55,14 +65,14 @@ if [ -x "$BIN/gongwen-searchd" ]; then
         sleep 0.1
     done
     check_eq "the daemon answers /health with 503" 503 "$code"
-    check "and says why" grep -q 'index layout 1, this gongwen reads layout 3' "$T/h"
+    check "and says why" grep -q 'index layout 1, this gongwen reads layout 4' "$T/h"
     code=$(curl -s -o "$T/s" -w '%{http_code}' "$URL/search?q=$(urlencode 发展)")
     check_eq "searches get 503 too, not wrong answers" 503 "$code"
     stop_searchd
 fi
 "$IX" -d "$DB" -q --rebuild "$T/c" >"$T/o3" 2>"$T/e3"
 check_eq "--rebuild makes it current (exit 0)" 0 "$?"
-check_eq "the new build records layout 3" 3 "$(xapian-metadata get "$(status "$DB" build)" gongwen.layout)"
+check_eq "the new build records layout 4" 4 "$(xapian-metadata get "$(status "$DB" build)" gongwen.layout)"
 "$BIN/gongwen-search" -d "$DB" --ids "$q" >"$T/ids2" 2>&1
 check_eq "and the phrase is found again" "p.txt" "$(cut -f2 "$T/ids2" | tr '\n' ' ' | sed 's/ $//')"
 "$BIN/gongwen-search" -d "$DB" '"模范机关创建"' >"$T/snip" 2>&1

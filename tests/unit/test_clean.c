@@ -114,7 +114,7 @@ static const struct {
     /* 11: a bare closing tag at the end of a line */
     {"这是正文。</P>", "这是正文。", "", {0, 0, 0, 0, 1, 0, 0}},
     /* 12: repeated title in the head collapses; blank lines between do not matter */
-    {"标题\n\n标题\n\n 标题 \n同志们：\n正文。", "标题\n同志们：\n正文。", "", {0, 0, 0, 0, 0, 2, 0}},
+    {"标题\n\n标题\n\n 标题 \n同志们：\n正文。", "标题\n\n同志们：\n正文。", "", {0, 0, 0, 0, 0, 2, 0}},
     /* 13: a repeated line after the first paragraph is text */
     {"标题\n这是第一段很长的正文这是第一段很长的正文这是第一段很长的正文这是第一段很长的正文这是第一段很长的正文这是第一段很长的正文。\n标题\n",
      "标题\n这是第一段很长的正文这是第一段很长的正文这是第一段很长的正文这是第一段很长的正文这是第一段很长的正文这是第一段很长的正文。\n标题",
@@ -133,6 +133,9 @@ static const struct {
     /* 19: a comparison is not a breadcrumb */
     {"温度>30℃\n首页>通知公告\n结论：甲>乙\n您所在的位置：首页 > 新闻\n位置：首页>政策\n",
      "温度>30℃\n结论：甲>乙", "", {0, 3, 0, 0, 0, 0, 0}},
+    /* 20: a blank line (white space only, several in a row) is kept as one paragraph
+     * break: white space alone no longer separates Han text (gw_norm.h) */
+    {"第一段高质量\n \t\n\n发展。\n第二行", "第一段高质量\n\n发展。\n第二行", "", {0}},
 };
 
 START_TEST(text_table)
@@ -496,8 +499,11 @@ START_TEST(seed0_pinyin)
     ck_assert_str_eq(r.chrome_kinds, "t");
     ck_assert_uint_eq(r.stats.boilerplate + r.stats.mojibake + r.stats.repeated_title +
                           r.stats.joined_wraps, 0);
-    /* 9 paragraphs + title + subtitle: blank lines gone, nothing joined */
-    ck_assert_uint_eq(count_of(r.text, "\n"), 10);
+    /* 9 paragraphs + title + subtitle: nothing joined; the 8 blank lines between the
+     * paragraphs stay paragraph breaks, one blank line each */
+    ck_assert_uint_eq(count_of(r.text, "\n"), 18);
+    ck_assert_uint_eq(count_of(r.text, "\n\n"), 8);
+    ck_assert_uint_eq(count_of(r.text, "\n\n\n"), 0);
     gw_clean_result_free(&r);
     free(raw);
 }
@@ -512,8 +518,8 @@ START_TEST(seed1_boilerplate)
     ck_assert_uint_eq(r.stats.boilerplate, 4); /* 投稿郵箱 站內搜索 旗幟網>> 文字縮放 */
     ck_assert_uint_eq(r.stats.metadata, 2);    /* 來源:… and ( 編輯:… ) */
     ck_assert_uint_eq(r.stats.pinyin, 0);
-    ck_assert_int_eq(strncmp(r.text, "著力推動機關思想政治工作守正創新\n安徽省直機關工委\n",
-                             strlen("著力推動機關思想政治工作守正創新\n安徽省直機關工委\n")), 0);
+    ck_assert_int_eq(strncmp(r.text, "著力推動機關思想政治工作守正創新\n\n安徽省直機關工委\n\n",
+                             strlen("著力推動機關思想政治工作守正創新\n\n安徽省直機關工委\n\n")), 0);
     ck_assert_uint_eq(count_of(r.text, "投稿"), 0);
     ck_assert_uint_eq(count_of(r.text, "站內搜索"), 0);
     ck_assert_uint_eq(count_of(r.text, "文字縮放"), 0);
@@ -538,7 +544,7 @@ START_TEST(seed2_title_twice)
     ck_assert_uint_eq(count_of(raw, "市委组织部关于模范机关建设情况汇报"), 2);
     ck_assert_uint_eq(count_of(r.text, "市委组织部关于模范机关建设情况汇报"), 1);
     ck_assert_uint_eq(r.stats.repeated_title, 1);
-    ck_assert_uint_eq(count_of(r.text, "\n\n"), 0);
+    ck_assert_uint_eq(count_of(r.text, "\n\n\n"), 0); /* at most one blank line */
     ck_assert_uint_eq(count_of(r.text, "(单位)"), count_of(raw, "(单位)"));
     gw_clean_result_free(&r);
     free(raw);

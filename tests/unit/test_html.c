@@ -143,7 +143,7 @@ typedef struct text_case {
 static const text_case tc_[] = {
     /* 0 tags stripped, blocks separated */
     {"<html><head><title>标题</title></head><body><p>第一段</p><p>第二<b>段</b></p></body>",
-     "第一段\n第二段", "标题"},
+     "第一段\n\n第二段", "标题"},
     /* 1 script, style, noscript, template and comments dropped */
     {"<body><script>var a='不要';</script><style>p{color:red}</style><p>正文<!-- 注释 -->内容"
      "</p><noscript>启用脚本</noscript><template><p>模板</p></template></body>",
@@ -156,15 +156,16 @@ static const text_case tc_[] = {
      "推动机关党建高质量发展，hello world，2022年工作", ""},
     /* 4 spaces on one source line between Chinese characters stay (they were typed) */
     {"<h1>突出政治引領 服務中心大局</h1>", "突出政治引領 服務中心大局", ""},
-    /* 5 br, li, table rows and cells */
+    /* 5 br (one line break each), li, table rows and cells (blocks: a blank line) */
     {"<div>一<br>二<br/><br>三</div><ul><li>甲</li><li>乙</li></ul>"
      "<table><tr><td>来源：</td><td>旗帜网</td></tr><tr><th>日期</th><td>2023年</td></tr></table>",
-     "一\n二\n三\n甲\n乙\n来源： 旗帜网\n日期 2023年", ""},
-    /* 6 pre keeps its line breaks */
-    {"<pre>第一行\n第二行\n\n第三行</pre>", "第一行\n第二行\n第三行", ""},
+     "一\n二\n\n三\n\n甲\n\n乙\n\n来源： 旗帜网\n\n日期 2023年", ""},
+    /* 6 pre keeps its line breaks and one blank line of a run */
+    {"<pre>第一行\n第二行\n\n第三行\r\n \r\n\n\n第四行</pre>后",
+     "第一行\n第二行\n\n第三行\n\n第四行\n\n后", ""},
     /* 7 broken, unclosed page */
     {"<html><body><p>第一段<div>第二段<p>未闭合的<b>粗体<i>斜体",
-     "第一段\n第二段\n未闭合的粗体斜体", ""},
+     "第一段\n\n第二段\n\n未闭合的粗体斜体", ""},
     /* 8 no markup at all */
     {"只是一段文字", "只是一段文字", ""},
     /* 9 title with line breaks and entities, only the first title */
@@ -174,7 +175,7 @@ static const text_case tc_[] = {
     {"<p>   </p>\n\n<div>\t</div>", "", ""},
     /* 11 headings, hr, blockquote, section */
     {"<h2>一、总体要求</h2>前言<hr>后文<blockquote>引文</blockquote><section>节</section>",
-     "一、总体要求\n前言\n后文\n引文\n节", ""},
+     "一、总体要求\n\n前言\n\n后文\n\n引文\n\n节", ""},
     /* 12 inline elements do not break a line, nor add spaces */
     {"<p><span>高</span><a href=x>质量</a><em>发展</em></p>", "高质量发展", ""},
     /* 13 a stray '<' and '&' in text */
@@ -185,7 +186,7 @@ static const text_case tc_[] = {
     {"<head><meta charset=\"gb2312\"><title>标题</title></head><p>中文内容</p>", "中文内容",
      "标题"},
     /* 16 iframe, object, svg content dropped */
-    {"<p>前</p><iframe>框</iframe><svg><text>图</text></svg><p>后</p>", "前\n后", ""},
+    {"<p>前</p><iframe>框</iframe><svg><text>图</text></svg><p>后</p>", "前\n\n后", ""},
 };
 
 START_TEST(page_to_text)
@@ -389,7 +390,7 @@ START_TEST(seed_pages)
         gw_buf_puts(&page, "</p>\n");
         size_t before = expect.len;
         if (expect.len)
-            gw_buf_putc(&expect, '\n');
+            gw_buf_puts(&expect, "\n\n"); /* <p> is a block: a blank line */
         size_t mark = expect.len;
         visible_line(&expect, p, (size_t)(e - p));
         if (expect.len == mark) /* blank lines vanish */
@@ -444,8 +445,8 @@ START_TEST(fixture_gbk_meta_charset)
     char *title;
     ck_assert_int_eq(gw_html_to_text(d.text, d.len, &text, &title, NULL), GW_OK);
     ck_assert_str_eq(title, "关于推进机关党建高质量发展的通知");
-    ck_assert_str_eq(text.data, "关于推进机关党建高质量发展的通知\n"
-                                "各单位：为推动机关党建高质量发展，现将有关事项通知如下。\n"
+    ck_assert_str_eq(text.data, "关于推进机关党建高质量发展的通知\n\n"
+                                "各单位：为推动机关党建高质量发展，现将有关事项通知如下。\n\n"
                                 "来源：市委直属机关工委");
     free(title);
     gw_buf_free(&text);

@@ -1,11 +1,14 @@
-/* Unit tests of gw_norm: NFKC + case folding + Traditional -> Simplified per code point,
- * spans back into the original bytes, character classes; hostile input (invalid UTF-8,
- * NUL, empty, huge lines, supplementary planes, combining marks, expansions). */
+/* Unit tests of gw_norm: NFKC + case folding per code point, the white space rules,
+ * Traditional -> Simplified by OpenCC's phrases and character table, spans back into the
+ * original bytes, character classes; hostile input (invalid UTF-8, NUL, empty, huge
+ * lines, supplementary planes, combining marks, expansions). */
 #include "gw_buf.h"
 #include "gw_clean.h"
 #include "gw_norm.h"
 
 #include "test_util.h"
+
+#include "gw_t2s_phrases.h" /* generated: OpenCC's phrases, for checking every key */
 
 #include <check.h>
 #include <pthread.h>
@@ -52,10 +55,37 @@ static const struct {
     /* 23 */ {"\xC3\x89", 0, "\xC3\xA9", 0},              /* É -> é */
     /* 24 */ {"Ⅻ ﬁ", 0, "xii fi", 0},
     /* 25 */ {"\xEF\xBF\xBD", 0, "\xEF\xBF\xBD", 0},      /* U+FFFD stays U+FFFD */
-    /* 26 */ {"乾隆於後", 0, "干隆于后", 0},               /* first candidate of OpenCC */
+    /* 26 */ {"乾隆於後", 0, "乾隆于后", 0},               /* OpenCC's phrase 乾隆 */
     /* 27 */ {"\xEF\xA4\x80", 0, "岂", 0},               /* U+F900 -> 豈 -> 岂 (fixpoint) */
     /* 28 */ {"⼀", 0, "一", 0},                          /* Kangxi radical */
     /* 29 */ {"ＩＳＯ　９００１", 0, "iso 9001", 0},      /* ideographic space -> space */
+    /* white space (rules 1 and 2) */
+    /* 30 */ {"使用 Linux 系统", 0, "使用linux系统", 0},  /* Han | word: joined */
+    /* 31 */ {"共 32 个", 0, "共32个", 0},
+    /* 32 */ {"浙 江 省", 0, "浙江省", 0},               /* Han | Han: joined */
+    /* 33 */ {"挂载文件系\n       统", 0, "挂载文件系统", 0}, /* one line break + indent */
+    /* 34 */ {"高质量\u3000\t发展", 0, "高质量发展", 0},
+    /* 35 */ {"质量\n\n发展", 0, "质量\n\n发展", 0},     /* a blank line separates */
+    /* 36 */ {"质量\r\n  \r\n发展", 0, "质量\n\n发展", 0}, /* ... canonically */
+    /* 37 */ {"质量\n \t\n\n发展", 0, "质量\n\n发展", 0},
+    /* 38 */ {"质量\xE2\x80\xA9发展", 0, "质量\n\n发展", 0}, /* U+2029 */
+    /* 39 */ {"质量\r\n发展", 0, "质量发展", 0},           /* \r\n is one line break */
+    /* 40 */ {"open  \n source", 0, "open source", 0},   /* word | word: one space */
+    /* 41 */ {"G20 201", 0, "g20 201", 0},
+    /* 42 */ {"质量 ， 发展", 0, "质量,发展", 0},          /* next to punctuation: goes */
+    /* 43 */ {" \n 发展 \n", 0, "发展", 0},              /* at the ends: goes */
+    /* 44 */ {"发展。\n\n二、", 0, "发展。\n\n二、", 0},
+    /* 45 */ {" \n\n ", 0, "", 0},
+    /* phrase-level Traditional -> Simplified (rule 4) */
+    /* 46 */ {"藉口", 0, "借口", 0},
+    /* 47 */ {"瞭解", 0, "了解", 0},
+    /* 48 */ {"計畫", 0, "计划", 0},
+    /* 49 */ {"乾隆", 0, "乾隆", 0},
+    /* 50 */ {"項鍊", 0, "项链", 0},
+    /* 51 */ {"乾燥", 0, "干燥", 0},                    /* no phrase: the character table */
+    /* 52 */ {"藉 口", 0, "借口", 0},                   /* white space first, as OpenCC sees it */
+    /* 53 */ {"以免藉口", 0, "以免借口", 0},             /* longest key: 以免藉口 */
+    /* 54 */ {"Ｘ藉口Ｙ", 0, "x借口y", 0},
 };
 
 START_TEST(test_forms)
@@ -102,13 +132,124 @@ START_TEST(test_query_variants)
 }
 END_TEST
 
+/* Pairs that normalize to the same text, or (same = 0) must not. */
+static const struct {
+    const char *a, *b;
+    int same;
+} pairs[] = {
+    {"Linux系统", "使用 Linux 系统", -1}, /* -1: a inside b */
+    {"Linux 系统", "Linux系统", 1},
+    {"32个", "共 32 个", -1},
+    {"党史学习教育", "浙 江 省 纪 委 监 委 召 开 党 史 学 习 教 育 推 进 会", -1},
+    {"文件系统", "挂载文件系\n       统", -1},
+    {"浙 江 省", "浙江省", 1},
+    {"高质量发展", "高质量 发展", 1},
+    {"质量发展", "质量\n\n发展", 0},
+    {"质量发展", "质量，发展", 0},
+    {"质量 ，发展", "质量，发展", 1},
+    {"open source", "opensource", 0},
+    {"借口", "藉口", 1},
+    {"计划", "計畫", 1},
+    {"乾隆", "干隆", 0},
+};
+
+START_TEST(test_pairs)
+{
+    size_t na, nb;
+    char *a = norm(pairs[_i].a, strlen(pairs[_i].a), &na);
+    char *b = norm(pairs[_i].b, strlen(pairs[_i].b), &nb);
+    if (pairs[_i].same == 1)
+        ck_assert_msg(!strcmp(a, b), "\"%s\" -> \"%s\" and \"%s\" -> \"%s\" differ",
+                      pairs[_i].a, a, pairs[_i].b, b);
+    else if (pairs[_i].same == -1)
+        ck_assert_msg(strstr(b, a) != NULL, "\"%s\" (%s) not in \"%s\" (%s)", pairs[_i].a, a,
+                      pairs[_i].b, b);
+    else
+        ck_assert_msg(strcmp(a, b) != 0 && !strstr(b, a), "\"%s\" and \"%s\" agree (%s, %s)",
+                      pairs[_i].a, pairs[_i].b, a, b);
+    free(a);
+    free(b);
+}
+END_TEST
+
+/* Texts built of white space, line breaks, words, Han and punctuation of every kind:
+ * normalizing twice changes nothing. */
+START_TEST(test_fixpoint_white_space)
+{
+    static const char *parts[] = {" ", "  ", "\t", "\n", "\r\n", "\r", "\xE3\x80\x80",
+                                  "\xE2\x80\xA9", "\xE2\x80\xA8", "\xC2\x85", "\v", "\f",
+                                  "a", "12", "發", "藉", "口", "乾", "隆", "，", "。", "-"};
+    unsigned seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        gw_buf b = {0};
+        int k = 1 + (int)(seed % 9);
+        for (int i = 0; i < k; i++) {
+            seed = seed * 1103515245u + 12345u;
+            gw_buf_puts(&b, parts[(seed >> 8) % (sizeof parts / sizeof *parts)]);
+        }
+        size_t n1, n2;
+        char *x = norm(b.data, b.len, &n1);
+        char *y = norm(x, n1, &n2);
+        ck_assert_msg(n1 == n2 && !memcmp(x, y, n1), "not a fixpoint: [%s] -> [%s] -> [%s]",
+                      b.data, x, y);
+        free(x);
+        free(y);
+        gw_buf_free(&b);
+    }
+}
+END_TEST
+
+/* Every key of OpenCC's phrase table converts to its value (the table's first candidate,
+ * what `opencc -c t2s.json` writes), and normalizing a key's or a value's result again
+ * changes nothing. */
+START_TEST(test_phrase_every_key)
+{
+    for (size_t i = 0; i < GW_T2S_PHRASE_COUNT; i++) {
+        const uint32_t *k = gw_t2s_phrase_cp + gw_t2s_phrase_ent[i][0];
+        size_t len = gw_t2s_phrase_ent[i][1];
+        gw_buf key = {0}, val = {0};
+        for (size_t j = 0; j < len; j++) {
+            gw_buf_put_utf8(&key, k[j]);
+            gw_buf_put_utf8(&val, k[len + j]);
+        }
+        const gw_buf *in[2] = {&key, &val};
+        for (int w = 0; w < 2; w++) {
+            size_t n1, n2;
+            char *x = norm(in[w]->data, in[w]->len, &n1);
+            char *y = norm(x, n1, &n2);
+            if (w == 0)
+                ck_assert_msg(!strcmp(x, val.data), "phrase %s -> %s, want %s", key.data, x,
+                              val.data);
+            ck_assert_msg(!strcmp(x, y), "not a fixpoint: %s -> %s -> %s", in[w]->data, x, y);
+            free(x);
+            free(y);
+        }
+        gw_buf_free(&key);
+        gw_buf_free(&val);
+    }
+}
+END_TEST
+
+/* The variant for showing a whole query keeps its white space (it is syntax there), and
+ * still converts phrases. */
+START_TEST(test_spaced)
+{
+    const char *q = "\"機關黨建\" 2022年  -藉口\n浙 江";
+    size_t n;
+    char *s = gw_norm_string_spaced(q, strlen(q), &n);
+    ck_assert_str_eq(s, "\"机关党建\" 2022年  -借口\n浙 江");
+    ck_assert_uint_eq(n, strlen(s));
+    free(s);
+}
+END_TEST
+
 /* ---- 3. spans ---------------------------------------------------------------------- */
 
 static const struct {
     const char *in;
     size_t base;
     size_t n;
-    size_t off[8], len[8];
+    size_t off[10], len[10];
 } spans[] = {
     /* 0 */ {"發展２０２２", 0, 6, {0, 3, 6, 9, 12, 15}, {3, 3, 3, 3, 3, 3}},
     /* 1 */ {"發展２０２２", 100, 6, {100, 103, 106, 109, 112, 115}, {3, 3, 3, 3, 3, 3}},
@@ -117,6 +258,14 @@ static const struct {
     /* 4 */ {"A\xFF" "ß", 0, 4, {0, 1, 2, 2}, {1, 1, 2, 2}},
     /* 5 */ {"\xF0\xA0\x80\x80" "x", 0, 2, {0, 4}, {4, 1}},
     /* 6 */ {"", 0, 0, {0}, {0}},
+    /* 7: removed white space leaves no code point; kept ones keep their spans */
+    /* 7 */ {"使用 Linux 系统", 0, 9, {0, 3, 7, 8, 9, 10, 11, 13, 16}, {3, 3, 1, 1, 1, 1, 1, 3, 3}},
+    /* 8: a blank line: the first and the last line break */
+    /* 8 */ {"量\r\n\n发", 0, 4, {0, 3, 5, 6}, {3, 1, 1, 3}},
+    /* 9: between words: the first white space of the run */
+    /* 9 */ {"a \tb", 0, 3, {0, 1, 3}, {1, 1, 1}},
+    /* 10: a phrase keeps every span */
+    /* 10 */ {"藉口", 0, 2, {0, 3}, {3, 3}},
 };
 
 START_TEST(test_spans)
@@ -173,6 +322,8 @@ static const struct {
     /* 4 */ {"發", GW_NORM_T2S},
     /* 5 */ {"２０２２年發展", GW_NORM_WIDTH | GW_NORM_T2S},
     /* 6 */ {"", 0},
+    /* 7 */ {"藉口", GW_NORM_T2S},       /* by the phrase alone: 藉 is 藉 in the table */
+    /* 8 */ {"浙 江", 0},                /* the white space rule is not a normalization */
 };
 
 START_TEST(test_fired)
@@ -288,8 +439,8 @@ START_TEST(test_huge_line)
 {
     gw_buf in = {0}, want = {0};
     for (int i = 0; i < 400000; i++) {
-        gw_buf_puts(&in, "發展Ａ ");
-        gw_buf_puts(&want, "发展a ");
+        gw_buf_puts(&in, "發展Ａ，");
+        gw_buf_puts(&want, "发展a,");
     }
     gw_norm_text t = {0};
     gw_norm_run(in.data, in.len, 0, &t);
@@ -382,6 +533,10 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_forms, 0, sizeof forms / sizeof *forms);
     tcase_add_test(tc, test_query_variants);
+    tcase_add_loop_test(tc, test_pairs, 0, sizeof pairs / sizeof *pairs);
+    tcase_add_test(tc, test_fixpoint_white_space);
+    tcase_add_test(tc, test_phrase_every_key);
+    tcase_add_test(tc, test_spaced);
     tcase_add_loop_test(tc, test_spans, 0, sizeof spans / sizeof *spans);
     tcase_add_test(tc, test_spans_point_at_original);
     tcase_add_loop_test(tc, test_fired, 0, sizeof fired_cases / sizeof *fired_cases);

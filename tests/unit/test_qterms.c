@@ -33,9 +33,9 @@ static const struct {
     /* 6: full-width punctuation is folded first */
     {"深入：开展", 1, "深入@1 P:@3 开展@4", "", 4, 0},
     /* 7: lone characters between separators: unigrams, checked */
-    {"发 展", 1, "P @2", "发 展", 0, 1},
+    {"发、展", 1, "P、@2", "发 展", 0, 1},
     /* 8: a unigram repeated is kept once */
-    {"发 发", 1, "P @2", "发", 0, 1},
+    {"发、发", 1, "P、@2", "发", 0, 1},
     /* 9: nothing searchable */
     {"", 0, "", "", 0, 0},
     {"，。！", 0, "", "", 0, 1},

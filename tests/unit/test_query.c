@@ -89,7 +89,9 @@ static const struct {
     {"３２个", "32个"},
     {"發(fā)展", "发展"},
     {"\"質量,發展\"", "\"质量,发展\""},
-    {"\"质量 发展\"", "\"质量 发展\""},
+    {"\"质量 发展\"", "\"质量发展\""},   /* white space between Han joins */
+    {"\"Linux 系统\"", "\"linux系统\""},
+    {"\"open  source\"", "\"open source\""}, /* between words: one space */
     {"\" 发展 \"", "\"发展\""},
     {"质量,发展", "{质量 发展}"},
     /* operators */

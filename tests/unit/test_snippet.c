@@ -68,6 +68,32 @@ static char *marked(const char *text, gw_mark m)
     return strndup(a, (size_t)(b - a));
 }
 
+/* A match across white space that does not separate (gw_norm.h) is marked whole, the
+ * white space shown as written; a Traditional phrase is marked on the original. */
+START_TEST(across_white_space_highlighted)
+{
+    static const struct {
+        const char *q, *text, *mark;
+    } c[] = {
+        {"\"Linux系统\"", "本机使用 Linux 系统。", "Linux 系统"},
+        {"\"党史学习\"", "召 开 党 史 学 习 教 育 推 进 会", "党 史 学 习"},
+        /* (a snippet shows a line break inside a fragment as a space) */
+        {"\"文件系统\"", "先挂载文件系\n       统，再运行。", "文件系        统"},
+        {"借口", "不能以此為藉口。", "藉口"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        gw_snippet s;
+        snip(c[i].q, c[i].text, 120, &s);
+        ck_assert_msg(s.n_marks == 1, "%s: %zu marks in %s", c[i].q, s.n_marks, s.text);
+        char *m = marked(s.text, s.marks[0]);
+        ck_assert_msg(!strcmp(m, c[i].mark), "%s: marked [%s] in [%s], want [%s]", c[i].q, m,
+                      s.text, c[i].mark);
+        free(m);
+        gw_snippet_free(&s);
+    }
+}
+END_TEST
+
 START_TEST(traditional_highlighted)
 {
     gw_snippet s;
@@ -284,6 +310,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, traditional_highlighted);
+    tcase_add_test(tc, across_white_space_highlighted);
     tcase_add_test(tc, pinyin_cleaned_then_highlighted);
     tcase_add_test(tc, adjacent_merged);
     tcase_add_test(tc, html_escaped);

@@ -106,13 +106,14 @@ static const struct {
         {U, "质", 1, 0, 3}, {B, "质量", 1, 0, 6}, {U, "量", 2, 3, 3},
         {P, "P,", 3, 6, 1},
         {U, "发", 4, 7, 3}, {B, "发展", 4, 7, 6}, {U, "展", 5, 10, 3}}},
-    /* 2: line break and a run of several separators are one position each */
-    {"质量\n发展 , ;展", 1, 8, 9, {
+    /* 2: a blank line, and a run of several separators, are one position each (white
+     * space next to punctuation goes: the run's term is ",;") */
+    {"质量\n\n发展 , ;展", 1, 8, 9, {
         {U, "质", 1, 0, 3}, {B, "质量", 1, 0, 6}, {U, "量", 2, 3, 3},
-        {P, "P\n", 3, 6, 1},
-        {U, "发", 4, 7, 3}, {B, "发展", 4, 7, 6}, {U, "展", 5, 10, 3},
-        {P, "P , ;", 6, 13, 4},
-        {U, "展", 7, 17, 3}}},
+        {P, "P\n\n", 3, 6, 2},
+        {U, "发", 4, 8, 3}, {B, "发展", 4, 8, 6}, {U, "展", 5, 11, 3},
+        {P, "P,;", 6, 15, 3},
+        {U, "展", 7, 18, 3}}},
     /* 3: 5G网络 */
     {"5G网络", 1, 4, 5, {
         {W, "5g", 1, 0, 2},
@@ -122,7 +123,7 @@ static const struct {
     {"a年b", 1, 4, 4, {
         {W, "a", 1, 0, 1}, {U, "年", 2, 1, 3}, {E, "年", 2, 1, 3}, {W, "b", 3, 4, 1}}},
     /* 5: a lone Han character, no word neighbour: just the unigram */
-    {" 的 ", 1, 4, 3, {{P, "P ", 1, 0, 1}, {U, "的", 2, 1, 3}, {P, "P ", 3, 4, 1}}},
+    {"、的、", 1, 4, 3, {{P, "P、", 1, 0, 3}, {U, "的", 2, 3, 3}, {P, "P、", 3, 6, 3}}},
     /* 6: Han touching a word on its left */
     {"会议G20", 1, 4, 5, {
         {U, "会", 1, 0, 3}, {B, "会议", 1, 0, 6},
@@ -136,8 +137,8 @@ static const struct {
         {U, "发", 100, 0, 3}, {B, "发展", 100, 0, 6}, {U, "展", 101, 3, 3}}},
     /* 9: empty */
     {"", 1, 1, 0, {{0}}},
-    /* 10: only separators: one position, one term */
-    {" ,。\n", 1, 2, 1, {{P, "P ,。\n", 1, 0, 6}}},
+    /* 10: only separators: one position, one term (white space next to them goes) */
+    {" ,。\n", 1, 2, 1, {{P, "P,。", 1, 1, 4}}},
     /* 11: invalid byte between Han: U+FFFD separates */
     {"发\xFF展", 1, 4, 3, {{U, "发", 1, 0, 3}, {P, "P\xEF\xBF\xBD", 2, 3, 1}, {U, "展", 3, 4, 3}}},
     /* 12: a zero-width space inside a word normalizes away: still one bigram */
@@ -169,6 +170,26 @@ static const struct {
         {U, "关", 2, 3, 3}, {B, "关党", 2, 3, 6},
         {U, "党", 3, 6, 3}, {B, "党建", 3, 6, 6},
         {U, "建", 4, 9, 3}}},
+    /* 19: white space between a word and Han does not separate: the EDGE rule applies,
+     * and spans stay those of the original characters */
+    {"使用 Linux 系统", 1, 6, 9, {
+        {U, "使", 1, 0, 3}, {B, "使用", 1, 0, 6},
+        {U, "用", 2, 3, 3}, {E, "用", 2, 3, 3},
+        {W, "linux", 3, 7, 5},
+        {U, "系", 4, 13, 3}, {E, "系", 4, 13, 3}, {B, "系统", 4, 13, 6},
+        {U, "统", 5, 16, 3}}},
+    /* 20: one line break with indentation between Han: one bigram across it */
+    {"系\n   统", 1, 3, 3, {
+        {U, "系", 1, 0, 3}, {B, "系统", 1, 0, 10}, {U, "统", 2, 7, 3}}},
+    /* 21: two words keep a separator between them */
+    {"open source", 1, 4, 3, {
+        {W, "open", 1, 0, 4}, {P, "P ", 2, 4, 1}, {W, "source", 3, 5, 6}}},
+    /* 22: a blank line is a separator run of its own term */
+    {"量\r\n\r\n发", 1, 4, 3, {
+        {U, "量", 1, 0, 3}, {P, "P\n\n", 2, 3, 3}, {U, "发", 3, 7, 3}}},
+    /* 23: OpenCC's phrase: 藉口 is 借口 */
+    {"藉口", 1, 3, 3, {
+        {U, "借", 1, 0, 3}, {B, "借口", 1, 0, 6}, {U, "口", 2, 3, 3}}},
 };
 
 START_TEST(test_cases)
