@@ -90,7 +90,7 @@ START_TEST(find_white_space_and_phrases)
     gw_norm_run("浙江省纪委", strlen("浙江省纪委"), 0, &d1);
     gw_norm_run("不能以此为借口", strlen("不能以此为借口"), 0, &d2);
     gw_norm_run("质量\n\n发展", strlen("质量\n\n发展"), 0, &d3);
-    gw_query_doc d = {&d1, NULL, NULL, NULL, ""};
+    gw_query_doc d = {&d1, NULL, NULL, NULL, "", NULL, NULL};
     ck_assert_int_eq(gw_query_verify(p1, &d), 1);
     d.body = &d2;
     ck_assert_int_eq(gw_query_verify(p2, &d), 1);
