@@ -273,6 +273,19 @@ typedef struct writer {
     int pre;       /* depth of <pre>-like elements */
 } writer;
 
+/* Table cells are separate boxes: what a reader sees in two cells is not one string, and
+ * white space no longer separates Han text (DESIGN.md §2.4), so a cell boundary is a
+ * paragraph break. Except after a label cell ending in a colon ("来源：" | "旗帜网"): the
+ * label and its value read as one line (and the metadata rules read them so). */
+static void cell_boundary(writer *w)
+{
+    if (w->nl) return;
+    if (w->last == ':' || w->last == 0xFF1A)
+        w->sep = 1;
+    else if (w->last)
+        w->nl = 2;
+}
+
 static int ws_char(uint32_t c)
 {
     /* HTML's whitespace. U+00A0 (&nbsp;) is not: browsers keep every one of them, and so
@@ -355,7 +368,7 @@ static int enter(writer *w, xmlNode *n)
             !strcmp(name, "plaintext") || !strcmp(name, "textarea"))
             w->pre++;
     } else if (!strcmp(name, "td") || !strcmp(name, "th")) {
-        w->sep = 1;
+        cell_boundary(w);
     }
     return 1;
 }
@@ -371,7 +384,7 @@ static void leave(writer *w, xmlNode *n)
                        !strcmp(name, "plaintext") || !strcmp(name, "textarea")))
             w->pre--;
     } else if (!strcmp(name, "td") || !strcmp(name, "th")) {
-        w->sep = 1;
+        cell_boundary(w);
     }
 }
 

@@ -156,10 +156,11 @@ static const text_case tc_[] = {
      "推动机关党建高质量发展，hello world，2022年工作", ""},
     /* 4 spaces on one source line between Chinese characters stay (they were typed) */
     {"<h1>突出政治引領 服務中心大局</h1>", "突出政治引領 服務中心大局", ""},
-    /* 5 br (one line break each), li, table rows and cells (blocks: a blank line) */
+    /* 5 br (one line break each), li, table rows and cells (blocks: a blank line; a
+     * label cell ending in a colon stays on its value's line) */
     {"<div>一<br>二<br/><br>三</div><ul><li>甲</li><li>乙</li></ul>"
      "<table><tr><td>来源：</td><td>旗帜网</td></tr><tr><th>日期</th><td>2023年</td></tr></table>",
-     "一\n二\n\n三\n\n甲\n\n乙\n\n来源： 旗帜网\n\n日期 2023年", ""},
+     "一\n二\n\n三\n\n甲\n\n乙\n\n来源： 旗帜网\n\n日期\n\n2023年", ""},
     /* 6 pre keeps its line breaks and one blank line of a run */
     {"<pre>第一行\n第二行\n\n第三行\r\n \r\n\n\n第四行</pre>后",
      "第一行\n第二行\n\n第三行\n\n第四行\n\n后", ""},
