@@ -20,9 +20,18 @@
 #define GW_VERSION "0.1.0"
 #endif
 
-static void reply_from_err(sd_reply *r, const gw_err *err, int html, int doc)
+static void reply_from_err(sd_request *rq, sd_reply *r, const gw_err *err, int html, int doc)
 {
+    sd_metrics *m = &rq->srv->metrics;
     switch (err->code) {
+    case GW_ECORRUPT:
+        /* Counted, and /health fails until the database changes; queries that do not
+         * touch the damaged part go on being answered. */
+        atomic_fetch_add_explicit(&m->damaged, 1, memory_order_relaxed);
+        atomic_store(&m->damaged_mark, atomic_load(&m->reopens) + 1);
+        sd_reply_error(r, 500, html, "database damaged: %s (the administrator should run "
+                       "gongwen-indexer --check, then --rebuild)", err->msg);
+        break;
     case GW_EINVAL: sd_reply_error(r, 400, html, "%s", err->msg); break;
     case GW_ENOTFOUND:
         if (doc)
@@ -72,7 +81,7 @@ static void *run(sd_request *rq, run_fn fn, void *ctx, sd_reply *r, int html, in
         return res;
     if (err.code != GW_EINVAL && !(doc && err.code == GW_ENOTFOUND))
         sd_log(SD_LOG_WARN, "search failed: %s: %s", gw_code_name(err.code), err.msg);
-    reply_from_err(r, &err, html, doc);
+    reply_from_err(rq, r, &err, html, doc);
     return NULL;
 }
 
@@ -322,6 +331,13 @@ void sd_handle_health(sd_request *rq, sd_reply *r)
         r->retry_after = 5;
         json_object_set_new(o, "status", json_string("unavailable"));
         json_object_set_new(o, "error", sd_json_error_new(503, msg));
+    } else if (atomic_load(&rq->srv->metrics.damaged_mark) ==
+               atomic_load(&rq->srv->metrics.reopens) + 1) {
+        r->status = 500;
+        json_object_set_new(o, "status", json_string("damaged"));
+        json_object_set_new(o, "error",
+                            sd_json_error_new(500, "a search met a damaged database since it was "
+                                                   "last opened: run gongwen-indexer --check"));
     } else {
         long docs, rev;
         sd_worker_info(w, &docs, &rev);

@@ -94,8 +94,12 @@ void sd_metrics_render(const sd_metrics *m, gw_buf *out, long docs, long revisio
                   "gongwen_modified_retries_total %lu\n"
                   "# HELP gongwen_busy_total Requests refused with 429 or 503 (limits).\n"
                   "# TYPE gongwen_busy_total counter\n"
-                  "gongwen_busy_total %lu\n",
-                  rd(&m->reopens), rd(&m->retries), rd(&m->busy));
+                  "gongwen_busy_total %lu\n"
+                  "# HELP gongwen_database_damaged_total Requests answered 500 because the "
+                  "database is damaged.\n"
+                  "# TYPE gongwen_database_damaged_total counter\n"
+                  "gongwen_database_damaged_total %lu\n",
+                  rd(&m->reopens), rd(&m->retries), rd(&m->busy), rd(&m->damaged));
     gw_buf_printf(out,
                   "# HELP gongwen_connections Open HTTP connections.\n"
                   "# TYPE gongwen_connections gauge\n"

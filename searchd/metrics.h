@@ -31,6 +31,9 @@ typedef struct sd_metrics {
                                     or database (seen as a change of
                                     gw_searcher_generation during the search) */
     atomic_ulong busy;           /* refused with 429/503 */
+    atomic_ulong damaged;        /* answered 500: the database is damaged (GW_ECORRUPT) */
+    atomic_ulong damaged_mark;   /* reopens + 1 when the last damage was met, 0 never: /health
+                                    fails until the database changes (a reopen) */
     atomic_long connections;     /* open right now */
     atomic_long in_flight;       /* requests between arrival and completion */
     long start_time;             /* seconds since the epoch */
