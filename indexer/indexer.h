@@ -166,6 +166,9 @@ char *ix_layout_new_build(ix_layout *l, gw_err *err);
 int ix_layout_switch(ix_layout *l, const char *build_dir, gw_err *err);
 /* The previous build recorded by the last switch, or NULL. Caller frees. */
 char *ix_layout_previous(const ix_layout *l);
+/* Records build_dir (NULL: none) as the previous build (after a switch that only
+ * compacted the current build: the rollback point stays the one before). */
+int ix_layout_set_previous(ix_layout *l, const char *build_dir, gw_err *err);
 /* Removes build directories other than the current and previous ones. */
 void ix_layout_prune(ix_layout *l, const char *keep_also);
 /* Removes path and everything under it, not following symlinks; best effort (what
@@ -186,6 +189,15 @@ void ix_unlock(int fd);
  * old one. Returns an exit code. */
 int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st, int first);
 int ix_rollback(const ix_opts *o, ix_layout *l);
+/* After an incremental run: when the live build has grown past index.compact_growth times
+ * its size when last compacted (recorded in the build, file IX_COMPACTED_MARK), compacts
+ * it into a new build, checks it holds the same documents and switches to it atomically
+ * (readers follow; the rollback point stays the build before). Best effort: a failure is
+ * logged and leaves the live build as it was. Returns nothing the run's status depends on. */
+void ix_compact_if_grown(const ix_opts *o, ix_layout *l);
+/* Records in a build directory its size as compacted (full builds, compactions). */
+void ix_mark_compacted(const char *build_dir);
+#define IX_COMPACTED_MARK "gongwen.compacted"
 /* The processes of a full build: cfg->jobs, or the number of cores when 0 (1..64). */
 int ix_jobs(const ix_opts *o);
 /* Runs the canary queries of o->cfg->canaries against db; prints failures; returns the

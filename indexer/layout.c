@@ -277,6 +277,23 @@ out:
     return rc;
 }
 
+int ix_layout_set_previous(ix_layout *l, const char *build_dir, gw_err *err)
+{
+    char *pfile = str_cat(l->builds_dir, "/previous");
+    int rc;
+    if (!build_dir) {
+        rc = unlink(pfile) == 0 || errno == ENOENT
+                 ? GW_OK
+                 : gw_err_set(err, GW_EIO, "%s: %s", pfile, strerror(errno));
+    } else {
+        char line[PATH_MAX + 2];
+        snprintf(line, sizeof line, "%s\n", base_of(build_dir));
+        rc = write_atomic(pfile, line, err);
+    }
+    free(pfile);
+    return rc;
+}
+
 char *ix_layout_previous(const ix_layout *l)
 {
     char *pfile = str_cat(l->builds_dir, "/previous");

@@ -384,6 +384,8 @@ static int incremental(const ix_opts *o, ix_layout *l, ix_stats *st)
         memset(st, 0, sizeof *st);
         return ix_rebuild(o, l, st, 0);
     }
+    if ((rc == IX_EXIT_OK || rc == IX_EXIT_SKIPPED) && st->added + st->replaced + st->deleted)
+        ix_compact_if_grown(o, l);
     return rc;
 }
 

@@ -17,8 +17,12 @@
 #include "gw_norm.h"
 #include "gw_token.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,6 +375,7 @@ int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st, int first)
         return IX_EXIT_FAILED;
     }
     ix_layout_prune(l, NULL);
+    ix_mark_compacted(build);
     t_switch = now() - t_switch;
     if (first)
         ix_log(o, 2, "created %s -> %s", l->db_path, build);
@@ -383,6 +388,117 @@ int ix_rebuild(const ix_opts *o, ix_layout *l, ix_stats *st, int first)
            "%.2f s", now() - t0 - t_merge - t_valid - t_switch, t_merge, t_valid, t_switch);
     free(build);
     return status;
+}
+
+/* ---- compaction after incremental runs ---------------------------------------------------- */
+
+/* Bytes of the regular files directly in dir (a glass database is flat). */
+static unsigned long long dir_bytes(const char *dir)
+{
+    unsigned long long n = 0;
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    struct dirent *de;
+    char path[PATH_MAX];
+    while ((de = readdir(d))) {
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) n += (unsigned long long)st.st_size;
+    }
+    closedir(d);
+    return n;
+}
+
+static unsigned long long mark_read(const char *dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, IX_COMPACTED_MARK);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    unsigned long long n = 0;
+    if (fscanf(f, "%llu", &n) != 1) n = 0;
+    fclose(f);
+    return n;
+}
+
+static void mark_write(const char *dir, unsigned long long bytes)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, IX_COMPACTED_MARK);
+    FILE *f = fopen(path, "w");
+    if (!f) return; /* best effort: without it the next run takes the size it finds */
+    fprintf(f, "%llu\n", bytes);
+    fclose(f);
+}
+
+void ix_mark_compacted(const char *build_dir)
+{
+    mark_write(build_dir, dir_bytes(build_dir));
+}
+
+void ix_compact_if_grown(const ix_opts *o, ix_layout *l)
+{
+    double growth = o->cfg->compact_growth;
+    if (l->plain || !l->current || o->dry_run || growth <= 0 || ix_stop_signal) return;
+    unsigned long long now_b = dir_bytes(l->current), base = mark_read(l->current);
+    if (!base) {
+        /* a build from before the mark: as compact as it is now */
+        mark_write(l->current, now_b);
+        return;
+    }
+    if ((double)now_b < (double)base * growth) {
+        ix_log(o, 3, "build size %.1f MB, %.2f times its compacted size (compacting from "
+               "%.2f)", now_b / 1e6, (double)now_b / (double)base, growth);
+        return;
+    }
+    struct statvfs vfs;
+    if (statvfs(l->builds_dir, &vfs) == 0 &&
+        (unsigned long long)vfs.f_bavail * vfs.f_frsize < now_b) {
+        ix_log(o, 1, "not compacting %s (%.1f MB): the disk has less free space than that",
+               l->current, now_b / 1e6);
+        return;
+    }
+    double t0 = now();
+    gw_err err;
+    char *build = ix_layout_new_build(l, &err);
+    if (!build) {
+        ix_log(o, 1, "not compacting: %s", err.msg);
+        return;
+    }
+    rmdir(build); /* the compactor creates its output itself */
+    ix_log(o, 2, "the live build grew to %.1f MB, %.2f times its compacted size "
+           "(index.compact_growth %.2f): compacting it into %s", now_b / 1e6,
+           (double)now_b / (double)base, growth, build);
+    char *before = ix_layout_previous(l);
+    int ok_old, ok_new;
+    unsigned n_old = count_docs(l->current, &ok_old);
+    if (gw_db_compact(l->current, build, &err) != GW_OK) {
+        ix_log(o, 1, "compaction failed (%s); the live build is unchanged", err.msg);
+        ix_rm_tree(build);
+        goto out;
+    }
+    unsigned n_new = count_docs(build, &ok_new);
+    if (!ok_old || !ok_new || n_old != n_new) {
+        ix_log(o, 1, "compaction gave %u documents for %u; the live build is unchanged",
+               n_new, n_old);
+        ix_rm_tree(build);
+        goto out;
+    }
+    ix_mark_compacted(build);
+    unsigned long long new_b = dir_bytes(build);
+    if (ix_layout_switch(l, build, &err) != GW_OK) {
+        ix_log(o, 1, "switch after compaction failed: %s; the live build is unchanged", err.msg);
+        ix_rm_tree(build);
+        goto out;
+    }
+    /* same documents: the rollback point stays the build before this one */
+    ix_layout_set_previous(l, before, &err);
+    ix_layout_prune(l, NULL);
+    ix_log(o, 2, "compacted: %.1f MB -> %.1f MB in %.1f s; %s now names %s", now_b / 1e6,
+           new_b / 1e6, now() - t0, l->db_path, build);
+out:
+    free(before);
+    free(build);
 }
 
 int ix_rollback(const ix_opts *o, ix_layout *l)

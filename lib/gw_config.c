@@ -52,6 +52,7 @@ static const key_def keys[] = {
     {"index", "jobs", K_INT, F(jobs), 0, 256, 0, 0},
     {"index", "space_ratio", K_DOUBLE, F(space_ratio), 0, 1000000, 0, 0},
     {"index", "full_share", K_DOUBLE, F(full_share), 0, 1, 0, 0},
+    {"index", "compact_growth", K_DOUBLE, F(compact_growth), 0, 1000, 0, 0},
     {"index", "log_level", K_LEVEL, F(log_level), 0, 0, 0, 0},
     {"searchd", "listen", K_LIST, F(listen), 0, 0, GW_CONFIG_LIST_LISTEN, 1},
     {"searchd", "threads", K_INT, F(threads), 0, 1024, 0, 0},
@@ -123,6 +124,7 @@ gw_config *gw_config_new(void)
     c->jobs = 0;
     c->space_ratio = GW_CONFIG_SPACE_RATIO;
     c->full_share = 0.6;
+    c->compact_growth = 1.5;
     c->log_level = gw_xstrdup("info");
     list_push(&c->listen, "127.0.0.1:8080", 14);
     c->threads = 0;

@@ -49,6 +49,8 @@ typedef struct gw_config {
     int jobs;                  /* indexing processes (default 0 = number of cores) */
     double space_ratio;        /* a full build needs this many times its input bytes of
                                   free disk (default GW_CONFIG_SPACE_RATIO; 0 = no check) */
+    double compact_growth;     /* an incremental run compacts the live build once it is
+                                  this many times its compacted size (default 1.5; 0 never) */
     double full_share;         /* an incremental run that would read at least this share of
                                   the files does a full build instead (default 0.6; 0 =
                                   never) */
