@@ -6,10 +6,18 @@
 # sound database from the files and switch to it.
 source "$(dirname "$0")/lib.sh"
 
+# --check: Xapian's Database::check() frees one of its own table objects with a sized
+# delete of the wrong size (inside libxapian, harmless, reported by AddressSanitizer when
+# the tests run sanitized): that one report is silenced for this call only.
+check_db() {
+    ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}new_delete_type_mismatch=0" \
+        "$BIN/gongwen-indexer" --check "$@"
+}
+
 python3 "$ROOT/tests/integration/searchd_corpus.py" "$T/corpus" 300 >/dev/null
 "$BIN/gongwen-indexer" -q -d "$T/db" --jobs 1 "$T/corpus" >"$T/index.log" 2>&1
 check "index 305 reports" test $? -le 1
-"$BIN/gongwen-indexer" --check -d "$T/db" >"$T/check0.out" 2>&1
+check_db -d "$T/db" >"$T/check0.out" 2>&1
 check "--check passes a sound database" test $? -eq 0
 check "--check says so" grep -q "no damage found" "$T/check0.out"
 build=$(sed -n 's/^auto //p' "$T/db")
@@ -55,7 +63,7 @@ stop_searchd
 for table in postlist termlist position docdata; do
     copy_build
     damage "$table" 0.25
-    "$BIN/gongwen-indexer" --check -d "$T/copy" >"$T/check.out" 2>&1
+    check_db -d "$T/copy" >"$T/check.out" 2>&1
     rc=$?
     check "$table damaged: --check exits 2 (got $rc)" test "$rc" -eq 2
     check "$table damaged: the message says what to do" grep -q -- "--rebuild" "$T/check.out"
@@ -66,7 +74,7 @@ for table in postlist termlist position docdata; do
         >"$T/rebuild.out" 2>&1
     rc=$?
     check "$table damaged: --rebuild builds a new database (exit $rc)" test "$rc" -le 1
-    "$BIN/gongwen-indexer" --check -d "$T/copy" >/dev/null 2>&1
+    check_db -d "$T/copy" >/dev/null 2>&1
     check "$table damaged: the rebuilt database passes --check" test $? -eq 0
     n=$("$BIN/gongwen-search" -d "$T/copy" --json "高质量发展" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
     check "$table damaged: the rebuilt database answers (高质量发展: $n)" test "${n:-0}" -gt 0
