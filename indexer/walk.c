@@ -131,7 +131,7 @@ static int walk_dir(walk *w, const char *abspath, const char *rel)
     int read_err = errno;
     closedir(d);
     if (read_err) dir_failed(w, abspath, rel, "error reading directory", read_err);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n) qsort(names, n, sizeof *names, cmp_names); /* qsort(NULL, 0) is undefined */
 
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0 && !ix_stop_signal; i++) {
