@@ -142,7 +142,7 @@ fuzz:
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@bench/run.sh $(if $(N),$(N),20000)
+	@bench/run.sh $(if $(N),$(N),20000) --realtext
 
 # Recall and precision on real text (Debian's Chinese documentation), alone.
 bench-realtext: deps
