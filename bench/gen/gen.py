@@ -8,10 +8,11 @@ Writes DIR/root/NNNN/IIIIIII.{txt,html} (1,000 files per folder) and, beside the
   DIR/meta.jsonl   one line per document: id, path, encoding, html, trad, pinyin, dup_of
   DIR/truth.jsonl  one line per document: id, strict, lenient
 The truth is what a reader sees, without any of the noise: `strict` = title + body
-(no boilerplate, no pinyin annotations, no line wraps, no metadata lines); `lenient`
-adds the metadata lines (source, date, document number, editor) that an engine may
-legitimately expose as fields. Recall is measured against `strict`, precision against
-`lenient`.
+(no boilerplate, no pinyin annotations, no line wraps, no metadata lines), blocks
+separated as the document separates them (a blank line, or one line break); `lenient`
+adds the metadata lines (source, date, document number, editor) and the page's header
+and footer lines, which an engine finds too (every line a reader sees is findable).
+Recall is measured against `strict`, precision against `lenient`.
 
 Document i depends only on (seed, i): every random choice for it comes from PRNGs seeded
 from (seed, i), so the first 20,000 documents of a 100,000 corpus are the 20,000 of a
@@ -430,8 +431,15 @@ def render(c, o, conv):
     meta = [T(x) for x in o["meta"]]
     hdr = [T(x) for x in o["hdr"]]
     ftr = [T(x) for x in o["ftr"]]
-    strict = title + "\n" + "\n".join(paras)
-    lenient = title_line + "\n" + "\n".join(meta) + "\n" + "\n".join(paras)
+    # The truth separates what the document separates: a blank line between blocks (every
+    # block of a web page; the lines of a text written with blank lines between them), one
+    # line break otherwise (white space, one line break included, does not separate Han
+    # text: DESIGN.md §2.4).
+    sep_t = "\n\n" if o["html"] or o["blank"] else "\n"
+    strict = title + sep_t + sep_t.join(paras)
+    # what is also accepted: the decorated title, metadata lines and the page's header and
+    # footer lines (every line a reader sees is findable; the body is ranked first)
+    lenient = sep_t.join(hdr + ftr + [title_line] + meta) + sep_t + sep_t.join(paras)
     if o["pinyin"]:
         title_line = annotate_pinyin(title_line, d)
         paras = [annotate_pinyin(p, d) for p in paras]
