@@ -195,19 +195,25 @@ static int inspect(const ix_opts *o, const char *path)
     return IX_EXIT_OK;
 }
 
+/* The layout of an existing database (--check, --status): 0, or -1 after saying why. */
+static int read_existing(const char *db_path, ix_layout *l)
+{
+    gw_err err;
+    int rc = ix_layout_read(l, db_path, &err);
+    if (rc == GW_OK && l->exists) return 0;
+    if (rc != GW_OK) fprintf(stderr, "gongwen-indexer: %s\n", err.msg);
+    else fprintf(stderr, "gongwen-indexer: %s: no such database\n", db_path);
+    ix_layout_free(l);
+    return -1;
+}
+
 /* --check: Xapian's consistency check of the build readers are served. 0 when clean,
  * IX_EXIT_FAILED with what is damaged and what to do. */
 static int check_db(const char *db_path)
 {
     ix_layout l;
     gw_err err;
-    int rc = ix_layout_read(&l, db_path, &err);
-    if (rc != GW_OK || !l.exists) {
-        if (rc != GW_OK) fprintf(stderr, "gongwen-indexer: %s\n", err.msg);
-        else fprintf(stderr, "gongwen-indexer: %s: no such database\n", db_path);
-        ix_layout_free(&l);
-        return IX_EXIT_FAILED;
-    }
+    if (read_existing(db_path, &l) < 0) return IX_EXIT_FAILED;
     char *report = NULL;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -240,13 +246,7 @@ static int status_json(const char *db_path)
 {
     ix_layout l;
     gw_err err;
-    int rc = ix_layout_read(&l, db_path, &err);
-    if (rc != GW_OK || !l.exists) {
-        if (rc != GW_OK) fprintf(stderr, "gongwen-indexer: %s\n", err.msg);
-        else fprintf(stderr, "gongwen-indexer: %s: no such database\n", db_path);
-        ix_layout_free(&l);
-        return IX_EXIT_FAILED;
-    }
+    if (read_existing(db_path, &l) < 0) return IX_EXIT_FAILED;
     gw_db *db = gw_db_open(db_path, GW_DB_READ, &err);
     if (!db) {
         fprintf(stderr, "gongwen-indexer: %s: %s\n", db_path, err.msg);

@@ -5,12 +5,12 @@ GEN_OBJ :=
 .DEFAULT_GOAL := all
 
 # Traditional -> Simplified character table for gw_norm.c, from OpenCC's TSCharacters.
-$(BUILD)/gen/gw_t2s_table.h: lib/gen_t2s.sh
+$(BUILD)/gen/gw_t2s_table.h: lib/gen_t2s.sh lib/opencc_export.sh
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)lib/gen_t2s.sh $@
 # Traditional -> Simplified phrase table for gw_norm.c, from OpenCC's TSPhrases.
-$(BUILD)/gen/gw_t2s_phrases.h: lib/gen_t2s_phrases.sh
+$(BUILD)/gen/gw_t2s_phrases.h: lib/gen_t2s_phrases.sh lib/opencc_export.sh
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)lib/gen_t2s_phrases.sh $@

@@ -8,17 +8,9 @@
 # (lib/gen_t2s_phrases.sh) starts, as OpenCC's t2s.json does.
 set -eu
 out=$1
-dict=${2:-}
-if [ -z "$dict" ]; then
-    for d in /usr/share/opencc /usr/local/share/opencc; do
-        [ -f "$d/TSCharacters.ocd2" ] && dict="$d/TSCharacters.ocd2" && break
-    done
-fi
-[ -n "$dict" ] && [ -f "$dict" ] || { echo "gen_t2s.sh: TSCharacters.ocd2 not found (Debian package opencc)" >&2; exit 1; }
-command -v opencc_dict >/dev/null || { echo "gen_t2s.sh: opencc_dict not found (Debian package opencc)" >&2; exit 1; }
 tmp=$(mktemp)
 trap 'rm -f "$tmp" "$out.tmp"' EXIT
-opencc_dict -i "$dict" -o "$tmp" -f ocd2 -t text
+"$(dirname "$0")/opencc_export.sh" TSCharacters.ocd2 "$tmp" ${2:-}
 # perl-base is Essential on Debian: always there.
 perl -CSD -Mstrict -e '
     my ($src) = @ARGV;

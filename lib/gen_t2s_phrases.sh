@@ -9,17 +9,9 @@
 # one array of code points; gw_norm.c indexes them at init.
 set -eu
 out=$1
-dict=${2:-}
-if [ -z "$dict" ]; then
-    for d in /usr/share/opencc /usr/local/share/opencc; do
-        [ -f "$d/TSPhrases.ocd2" ] && dict="$d/TSPhrases.ocd2" && break
-    done
-fi
-[ -n "$dict" ] && [ -f "$dict" ] || { echo "gen_t2s_phrases.sh: TSPhrases.ocd2 not found (Debian package opencc)" >&2; exit 1; }
-command -v opencc_dict >/dev/null || { echo "gen_t2s_phrases.sh: opencc_dict not found (Debian package opencc)" >&2; exit 1; }
 tmp=$(mktemp)
 trap 'rm -f "$tmp" "$out.tmp"' EXIT
-opencc_dict -i "$dict" -o "$tmp" -f ocd2 -t text
+"$(dirname "$0")/opencc_export.sh" TSPhrases.ocd2 "$tmp" ${2:-}
 # perl-base is Essential on Debian: always there.
 perl -CSD -Mstrict -e '
     my ($src) = @ARGV;
